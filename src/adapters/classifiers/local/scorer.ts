@@ -1,0 +1,76 @@
+import type { DocumentFeatures, TermOccurrence } from './features.js';
+import type { CompiledModel } from './model.js';
+import type { TermSource } from './profile.js';
+
+/**
+ * BM25-style match of a document against every profile: each shared term adds weight x idf x a saturating
+ * function of its count, so a word said twenty times is worth little more than one said three times. The sum
+ * is normalised by the document's length and the profile's size so that scores compare across documents
+ * (needed for the "other" threshold) and across classifications with short and long profiles.
+ */
+
+export interface Contribution {
+  term: string;
+  amount: number;
+  occurrence: TermOccurrence;
+  source: TermSource;
+}
+
+export interface ClassScore {
+  classIndex: number;
+  /** Normalised evidence; "other" classifications get the baseline plus any words of their own. */
+  score: number;
+  /** Evidence for (positive amounts) and against (negative amounts, from negated rules), largest first. */
+  contributions: Contribution[];
+}
+
+export interface ScoringParameters {
+  /** BM25 k1: how fast repeated occurrences stop adding. */
+  saturation: number;
+  /** Exponent on the document's content-word count in the normaliser. */
+  lengthExponent: number;
+  /** Exponent on the profile's total weight in the normaliser. */
+  massExponent: number;
+  /** The score an "other" classification starts from: documents that match nothing better go there. */
+  otherBaseline: number;
+}
+
+const saturate = (count: number, k: number): number => (count * (k + 1)) / (count + k);
+
+export const scoreDocument = (
+  model: CompiledModel,
+  features: DocumentFeatures,
+  parameters: ScoringParameters,
+): ClassScore[] => {
+  const raw = model.profiles.map(() => 0);
+  const contributions: Contribution[][] = model.profiles.map(() => []);
+
+  for (const [term, occurrence] of features.terms) {
+    const idf = model.idf.get(term);
+    if (idf === undefined) continue;
+    const strength = idf * saturate(occurrence.count, parameters.saturation);
+    for (const posting of model.postings.get(term) ?? []) {
+      const amount = posting.weight * strength;
+      raw[posting.classIndex] = (raw[posting.classIndex] ?? 0) + amount;
+      contributions[posting.classIndex]?.push({ term, amount, occurrence, source: posting.source });
+    }
+    for (const posting of model.penalties.get(term) ?? []) {
+      const amount = -posting.weight * strength;
+      raw[posting.classIndex] = (raw[posting.classIndex] ?? 0) + amount;
+      contributions[posting.classIndex]?.push({ term, amount, occurrence, source: 'rule' });
+    }
+  }
+
+  const lengthNorm = Math.max(1, features.wordCount) ** parameters.lengthExponent;
+  return model.profiles.map((profile, classIndex) => {
+    const mass = Math.max(1, model.profileMass[classIndex] ?? 1);
+    const evidence = (raw[classIndex] ?? 0) / (lengthNorm * mass ** parameters.massExponent);
+    const list = contributions[classIndex] ?? [];
+    list.sort((a, b) => Math.abs(b.amount) - Math.abs(a.amount) || (a.term < b.term ? -1 : 1));
+    return {
+      classIndex,
+      score: profile.isOther ? parameters.otherBaseline + evidence : evidence,
+      contributions: list,
+    };
+  });
+};

@@ -1,0 +1,116 @@
+/**
+ * Decides which parser reads a file. The bytes decide first (magic numbers, then text versus binary, then
+ * unmistakable markup); the file name and declared MIME type only choose among the text formats, because
+ * CSV, Markdown and plain text look alike.
+ */
+
+import type { DetectedType } from '../../ports/parser.js';
+import { decodeText, looksBinary } from './encoding.js';
+import { sniffBinary } from './signatures.js';
+
+export type Format = 'pdf' | 'text' | 'markdown' | 'csv' | 'tsv' | 'html' | 'xml';
+
+export type Sniffed =
+  | { supported: true; format: Format; type: DetectedType }
+  | { supported: false; label: string };
+
+/** Enough to judge text versus binary and to see a document's opening markup. */
+const SAMPLE_BYTES = 64 * 1024;
+
+const TYPES: Record<Format, DetectedType> = {
+  pdf: { fileType: 'PDF', mimeType: 'application/pdf' },
+  text: { fileType: 'TXT', mimeType: 'text/plain' },
+  markdown: { fileType: 'TXT', mimeType: 'text/markdown' },
+  csv: { fileType: 'CSV', mimeType: 'text/csv' },
+  tsv: { fileType: 'CSV', mimeType: 'text/tab-separated-values' },
+  html: { fileType: 'HTML', mimeType: 'text/html' },
+  xml: { fileType: 'XML', mimeType: 'application/xml' },
+};
+
+const TEXT_EXTENSIONS: Record<string, Format> = {
+  csv: 'csv',
+  tsv: 'tsv',
+  tab: 'tsv',
+  htm: 'html',
+  html: 'html',
+  xhtml: 'html',
+  shtml: 'html',
+  xml: 'xml',
+  xsl: 'xml',
+  xslt: 'xml',
+  rss: 'xml',
+  atom: 'xml',
+  md: 'markdown',
+  markdown: 'markdown',
+};
+
+const TEXT_MIME_TYPES: Record<string, Format> = {
+  'text/csv': 'csv',
+  'application/csv': 'csv',
+  'text/tab-separated-values': 'tsv',
+  'text/html': 'html',
+  'application/xhtml+xml': 'html',
+  'application/xml': 'xml',
+  'text/xml': 'xml',
+  'text/markdown': 'markdown',
+  'text/x-markdown': 'markdown',
+};
+
+/** Text-based formats we recognise but do not parse yet: reading them as plain text would mislead. */
+const UNSUPPORTED_TEXT_EXTENSIONS: Record<string, string> = {
+  eml: 'e-mail message (EML)',
+  mbox: 'mailbox (MBOX)',
+  svg: 'SVG image',
+};
+
+const UNSUPPORTED_TEXT_MIME_TYPES: Record<string, string> = {
+  'message/rfc822': 'e-mail message (EML)',
+  'image/svg+xml': 'SVG image',
+};
+
+/** Binary formats whose name is enough to call a headerless file "a broken one of these". */
+const BINARY_EXTENSIONS: Record<string, Format> = { pdf: 'pdf' };
+
+export function sniffFile(bytes: Uint8Array, fileName: string, mimeType?: string | null): Sniffed {
+  const extension = extensionOf(fileName);
+  const mime = mimeType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  const binary = sniffBinary(bytes, extension);
+  if (binary?.kind === 'pdf') return supported('pdf');
+  if (binary) return { supported: false, label: binary.label };
+
+  const sample = decodeText(bytes.subarray(0, SAMPLE_BYTES), null, { partial: bytes.length > SAMPLE_BYTES });
+  if (looksBinary(sample.text)) {
+    const claimed = BINARY_EXTENSIONS[extension] ?? (mime === 'application/pdf' ? 'pdf' : undefined);
+    // A .pdf whose header is gone is a broken PDF; let the PDF parser say why.
+    if (claimed) return supported(claimed);
+    return { supported: false, label: extension ? `binary data (.${extension})` : 'binary data' };
+  }
+
+  const unsupported = UNSUPPORTED_TEXT_EXTENSIONS[extension] ?? UNSUPPORTED_TEXT_MIME_TYPES[mime];
+  if (unsupported) return { supported: false, label: unsupported };
+  const markup = sniffMarkup(sample.text);
+  if (markup === 'svg') return { supported: false, label: 'SVG image' };
+  return supported(markup ?? TEXT_EXTENSIONS[extension] ?? TEXT_MIME_TYPES[mime] ?? 'text');
+}
+
+/** Only openings no CSV or prose file has: an XML prolog, an HTML doctype, an <html> or <svg> root element. */
+function sniffMarkup(text: string): 'html' | 'xml' | 'svg' | null {
+  const head = text.trimStart().slice(0, 4096);
+  const opening =
+    /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!doctype\s+([A-Za-z]+)[^>]*>|\s)*<([A-Za-z_][\w:.-]*)/i.exec(head);
+  const doctype = opening?.[1]?.toLowerCase();
+  const root = opening?.[2]?.toLowerCase().replace(/^.*:/, '');
+  if (doctype === 'html' || root === 'html') return 'html';
+  if (root === 'svg') return 'svg';
+  return /^<\?xml[\s?]/i.test(head) ? 'xml' : null;
+}
+
+function supported(format: Format): Sniffed {
+  return { supported: true, format, type: { ...TYPES[format] } };
+}
+
+export function extensionOf(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}

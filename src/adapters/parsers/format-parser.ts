@@ -1,0 +1,16 @@
+/** What the composite hands to each per-format parser. */
+
+import type { ParsedPage } from '../../ports/parser.js';
+import type { Format } from './detect.js';
+
+export interface FormatInput {
+  bytes: Uint8Array;
+  format: Format;
+  password: string | null;
+  maxPages: number;
+  /** Aborted when the time budget runs out; long parsers check it between units of work. */
+  signal: AbortSignal;
+}
+
+/** Returns the pages (possibly some with empty text) or throws ParseFailure. */
+export type FormatParser = (input: FormatInput) => Promise<ParsedPage[]>;

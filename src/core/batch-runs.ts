@@ -1,0 +1,104 @@
+import { notFound } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import type { Executor } from '../store/database.js';
+import { recordEvent } from '../store/events.js';
+import { insertRun } from './classify-runs.js';
+import type { Actor, CoreDeps } from './context.js';
+import { resolveRunConfig } from './run-config.js';
+import type { BatchClassifyRequest } from './schemas.js';
+import { batchRunObject } from './serialize.js';
+
+/**
+ * POST /classify_runs/batch (spec §3.3): one transaction creates the batch, every child run
+ * (PENDING) and their jobs, so a batch is never half-created.
+ */
+export async function createClassifyBatch(deps: CoreDeps, actor: Actor, req: BatchClassifyRequest) {
+  const out = await deps.db.transaction().execute(async (trx) => {
+    const resolved = await resolveRunConfig(trx, actor, { classifier: req.classifier });
+    const iso = deps.clock.now().toISOString();
+    const batch = {
+      id: newId('batchRun'),
+      workspace_id: actor.workspaceId,
+      processor: 'classify',
+      classifier_id: resolved.classifier?.id ?? null,
+      status: 'PENDING',
+      run_count: req.inputs.length,
+      created_at: iso,
+      updated_at: iso,
+    };
+    await trx.insertInto('batch_runs').values(batch).execute();
+    for (const [i, input] of req.inputs.entries()) {
+      await insertRun(
+        deps,
+        trx,
+        actor,
+        { file: input.file, metadata: input.metadata, priority: req.priority },
+        resolved,
+        { source: 'BATCH_PROCESSOR_RUN', batchId: batch.id, status: 'PENDING' },
+        `inputs.${i}.file`,
+      );
+    }
+    return batchRunObject(batch);
+  });
+  deps.notifier.jobQueued();
+  return out;
+}
+
+export async function getBatchRun(deps: CoreDeps, actor: Actor, id: string) {
+  const b = await deps.db
+    .selectFrom('batch_runs')
+    .selectAll()
+    .where('id', '=', id)
+    .where('workspace_id', '=', actor.workspaceId)
+    .executeTakeFirst();
+  if (!b) throw notFound('Batch run', id);
+  return batchRunObject(b);
+}
+
+async function lockBatch(deps: CoreDeps, ex: Executor, batchId: string) {
+  // On PostgreSQL the row lock serialises the "is everything done?" check between workers that
+  // finish the last children at the same moment; SQLite transactions are serial already.
+  const q = ex.selectFrom('batch_runs').selectAll().where('id', '=', batchId);
+  return deps.dialect === 'postgres' ? q.forUpdate().executeTakeFirst() : q.executeTakeFirst();
+}
+
+export async function markBatchProcessing(deps: CoreDeps, ex: Executor, batchId: string): Promise<void> {
+  await ex
+    .updateTable('batch_runs')
+    .set({ status: 'PROCESSING', updated_at: deps.clock.now().toISOString() })
+    .where('id', '=', batchId)
+    .where('status', '=', 'PENDING')
+    .execute();
+}
+
+/**
+ * Called in the transaction that moves a child to a terminal state. When no child is left
+ * running, the batch becomes PROCESSED (FAILED when every child failed) and its event is written.
+ */
+export async function settleBatchIfDone(deps: CoreDeps, ex: Executor, batchId: string): Promise<void> {
+  const batch = await lockBatch(deps, ex, batchId);
+  if (!batch || batch.status === 'PROCESSED' || batch.status === 'FAILED' || batch.status === 'CANCELLED') return;
+  const counts = await ex
+    .selectFrom('classify_runs')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('batch_id', '=', batchId)
+    .groupBy('status')
+    .execute();
+  const by = new Map(counts.map((c) => [c.status, Number(c.n)]));
+  const open = (by.get('PENDING') ?? 0) + (by.get('PROCESSING') ?? 0);
+  if (open > 0) return;
+  const total = [...by.values()].reduce((a, b) => a + b, 0);
+  const failed = by.get('FAILED') ?? 0;
+  const status = total > 0 && failed === total ? 'FAILED' : 'PROCESSED';
+  const now = deps.clock.now();
+  await ex.updateTable('batch_runs').set({ status, updated_at: now.toISOString() }).where('id', '=', batchId).execute();
+  const payload = batchRunObject({ ...batch, status });
+  await recordEvent(
+    ex,
+    now,
+    batch.workspace_id,
+    status === 'FAILED' ? 'batch_processor_run.failed' : 'batch_processor_run.processed',
+    batchId,
+    payload,
+  );
+}

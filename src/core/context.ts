@@ -1,0 +1,29 @@
+import type { Config } from '../config/config.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import type { DocumentClassifier } from '../ports/classifier.js';
+import type { Clock } from '../ports/clock.js';
+import type { Downloader } from '../ports/downloader.js';
+import type { DocumentParser } from '../ports/parser.js';
+import type { Db } from '../store/database.js';
+import type { RunNotifier } from './run-notifier.js';
+
+/** Everything the use-cases need, chosen once by the composition root in main/. */
+export interface CoreDeps {
+  db: Db;
+  dialect: 'sqlite' | 'postgres';
+  clock: Clock;
+  blobs: BlobStore;
+  parser: DocumentParser;
+  classifier: DocumentClassifier;
+  downloader: Downloader;
+  notifier: RunNotifier;
+  /** Secret for presigned file URLs, shared by every process through the database. */
+  urlSecret: string;
+  config: Pick<Config, 'publicUrl' | 'limits' | 'presignTtlSeconds' | 'worker'>;
+}
+
+/** Who is acting: the workspace of the API key and the key's name (for `createdBy`). */
+export interface Actor {
+  workspaceId: string;
+  keyName: string;
+}

@@ -1,0 +1,59 @@
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { CoreDeps } from '../core/context.js';
+import { ID_PREFIX, randomToken } from '../lib/ids.js';
+import { API_VERSION, authHook } from './plugins/auth.js';
+import { registerErrorHandling } from './plugins/errors.js';
+import { zodValidatorCompiler } from './plugins/validation.js';
+import { batchRunRoutes } from './routes/batch-runs.js';
+import { classifierRoutes } from './routes/classifiers.js';
+import { classifyRunRoutes } from './routes/classify-runs.js';
+import { fileContentRoute } from './routes/file-content.js';
+import { fileRoutes } from './routes/files.js';
+import { healthRoutes } from './routes/health.js';
+import { parseRunRoutes } from './routes/parse-runs.js';
+
+export interface AppOptions {
+  logLevel?: string;
+  /** JSON bodies above this are refused with 413 (uploads have their own limit). */
+  bodyLimitBytes?: number;
+}
+
+export type App = FastifyInstance;
+
+/** Build the HTTP app without listening (fastify's habit): tests use inject(), main/ calls listen. */
+export async function buildApp(deps: CoreDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logLevel && opts.logLevel !== 'silent' ? { level: opts.logLevel } : false,
+    genReqId: () => `${ID_PREFIX.request}_${randomToken(20)}`,
+    requestIdHeader: false,
+    bodyLimit: opts.bodyLimitBytes ?? 32 * 1024 * 1024,
+    // Ids in paths are opaque strings of at most 255 characters (spec §1.2).
+    routerOptions: { maxParamLength: 300 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(zodValidatorCompiler);
+  registerErrorHandling(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-extend-request-id', request.id);
+    const asked = request.headers['x-extend-api-version'];
+    reply.header('x-extend-api-version', typeof asked === 'string' && asked ? asked : API_VERSION);
+  });
+
+  await app.register(multipart, {
+    limits: { fileSize: deps.config.limits.maxUploadBytes, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 20 },
+  });
+
+  await app.register(healthRoutes);
+  await app.register(fileContentRoute(deps));
+  await app.register(async (api) => {
+    api.addHook('onRequest', authHook(deps.db));
+    await api.register(fileRoutes(deps));
+    await api.register(classifierRoutes(deps));
+    await api.register(classifyRunRoutes(deps));
+    await api.register(batchRunRoutes(deps));
+    await api.register(parseRunRoutes(deps));
+  });
+  return app;
+}

@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, type Config, loadConfig } from '../config/config.js';
+import { createApiKey, ensureWorkspace } from '../core/api-keys.js';
+import { openDatabase } from '../store/database.js';
+import { startServer } from './serve.js';
+
+const USAGE = `Usage:
+  docsort serve                       start the API server and worker (what npm start runs)
+  docsort keys create [--workspace N] print a new API key (a new workspace when N is new; default "default")
+
+Configuration comes from the environment; see README.md and .env.example.`;
+
+async function serve(config: Config): Promise<void> {
+  const server = await startServer(config);
+  const key = server.apiKey ?? '(existing keys are hashed; create one with `npx docsort keys create`)';
+  process.stdout.write(
+    `\nDocsort is running at ${server.url}\n` +
+      `  API key:   ${key}\n` +
+      `  Database:  ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}\n` +
+      `  Try:       curl -H "Authorization: Bearer ${server.apiKey ?? 'sk_...'}" -H "x-extend-api-version: 2026-02-09" ${server.url}/classifiers\n\n`,
+  );
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    signals += 1;
+    if (signals > 1) process.exit(1);
+    process.stdout.write(`Received ${signal}, finishing in-flight work...\n`);
+    server.stop().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function keysCreate(config: Config, workspace: string): Promise<void> {
+  const database = await openDatabase(config.database);
+  try {
+    const now = new Date();
+    const ws = await ensureWorkspace(database.db, workspace, now);
+    const key = await createApiKey(database.db, ws.id, `cli-${now.toISOString()}`, now);
+    process.stdout.write(`${key}\n`);
+    process.stderr.write(`${ws.created ? 'Created workspace' : 'Workspace'} "${workspace}" (${ws.id}).\n`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { workspace: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const config = loadConfig(process.env);
+  const [cmd, sub] = positionals;
+  if (cmd === 'serve' || cmd === undefined) return serve(config);
+  if (cmd === 'keys' && sub === 'create') return keysCreate(config, values.workspace ?? 'default');
+  throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+  else if (err instanceof UsageError) process.stderr.write(`${err.message}\n\n${USAGE}\n`);
+  else if (err instanceof Error && 'code' in err && err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    process.stderr.write(`${err.message}\n\n${USAGE}\n`);
+  } else process.stderr.write(`docsort: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

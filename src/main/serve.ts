@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import { buildApp } from '../http/app.js';
+import { Worker } from '../pipeline/worker.js';
+import { bootstrap } from './bootstrap.js';
+import { type Container, createContainer } from './container.js';
+
+export interface Server {
+  app: FastifyInstance;
+  container: Container;
+  worker: Worker | null;
+  url: string;
+  apiKey: string | null;
+  stop(): Promise<void>;
+}
+
+/** API and worker in one process (the embedded default); DOCSORT_WORKER=false runs the API alone. */
+export async function startServer(config: Config): Promise<Server> {
+  const container = await createContainer(config);
+  const boot = await bootstrap(container.deps.db, config, new Date());
+  const app = await buildApp(container.deps, { logLevel: config.logLevel });
+  const worker = config.worker.enabled
+    ? new Worker(container.deps, {
+        concurrency: config.worker.concurrency,
+        leaseMs: config.worker.leaseMs,
+        log: app.log,
+      })
+    : null;
+  await app.listen({ port: config.port, host: config.host });
+  worker?.start();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    container,
+    worker,
+    url,
+    apiKey: boot.apiKey,
+    stop() {
+      stopping ??= (async () => {
+        await app.close();
+        await worker?.stop();
+        await container.close();
+      })();
+      return stopping;
+    },
+  };
+}
+

@@ -1,0 +1,134 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes shared by SQLite and PostgreSQL. Portable on purpose: timestamps are RFC 3339 UTC
+ * strings with milliseconds (they sort as text), JSON is text, booleans are 0/1 integers.
+ */
+export interface Database {
+  settings: { key: string; value: string };
+  workspaces: { id: string; name: string; created_at: string };
+  api_keys: {
+    id: string;
+    workspace_id: string;
+    name: string;
+    key_hash: string;
+    key_prefix: string;
+    created_at: string;
+    last_used_at: string | null;
+  };
+  files: {
+    id: string;
+    workspace_id: string;
+    name: string;
+    type: string | null;
+    mime_type: string | null;
+    size_bytes: number;
+    sha256: string;
+    blob_key: string;
+    parent_file_id: string | null;
+    metadata: string;
+    password: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  parse_runs: {
+    id: string;
+    workspace_id: string;
+    file_id: string;
+    status: string;
+    failure_reason: string | null;
+    failure_message: string | null;
+    config: string;
+    config_key: string;
+    output: string | null;
+    page_count: number | null;
+    processing_time_ms: number | null;
+    usage: string | null;
+    metadata: string | null;
+    source: string;
+    source_id: string | null;
+    batch_id: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  classifiers: {
+    id: string;
+    workspace_id: string;
+    name: string;
+    created_at: string;
+    updated_at: string;
+    deleted_at: string | null;
+  };
+  classifier_versions: {
+    id: string;
+    workspace_id: string;
+    classifier_id: string;
+    version: string;
+    major: number | null;
+    minor: number | null;
+    description: string | null;
+    config: string;
+    created_by: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  classify_runs: {
+    id: string;
+    workspace_id: string;
+    status: string;
+    classifier_id: string | null;
+    classifier_version_id: string | null;
+    config: string;
+    file_id: string | null;
+    file_input: string | null;
+    file_name: string | null;
+    parse_run_id: string | null;
+    output: string | null;
+    initial_output: string | null;
+    reviewed_output: string | null;
+    reviewed: number;
+    edited: number;
+    failure_reason: string | null;
+    failure_message: string | null;
+    metadata: string | null;
+    usage: string | null;
+    batch_id: string | null;
+    source: string;
+    source_id: string | null;
+    priority: number;
+    created_at: string;
+    updated_at: string;
+  };
+  batch_runs: {
+    id: string;
+    workspace_id: string;
+    processor: string;
+    classifier_id: string | null;
+    status: string;
+    run_count: number;
+    created_at: string;
+    updated_at: string;
+  };
+  jobs: {
+    id: string;
+    kind: string;
+    payload: string;
+    workspace_id: string | null;
+    priority: number;
+    run_at: string;
+    attempts: Generated<number>;
+    max_attempts: number;
+    lease_expires_at: string | null;
+    locked_by: string | null;
+    last_error: string | null;
+    created_at: string;
+  };
+  events: {
+    id: string;
+    workspace_id: string;
+    type: string;
+    resource_id: string;
+    payload: string;
+    created_at: string;
+  };
+}
