@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { makePdf } from '../fixtures/make-pdf.js';
+import { parser } from '../fixtures/parse.js';
+import { junkBytes, utf8, utf16le } from '../fixtures/text-bytes.js';
+
+const PNG_HEADER = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44]);
+const ZIP_HEADER = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0, 8, 0]);
+
+describe('detect', () => {
+  it('trusts magic bytes over the name and declared type', () => {
+    expect(parser.detect(makePdf(['x']), 'report.txt', 'text/plain')).toEqual({
+      fileType: 'PDF',
+      mimeType: 'application/pdf',
+    });
+  });
+
+  it('uses the extension, then the declared MIME type, to choose among text formats', () => {
+    const rows = utf8('a,b\n1,2\n');
+    expect(parser.detect(rows, 'data.csv')).toEqual({ fileType: 'CSV', mimeType: 'text/csv' });
+    expect(parser.detect(rows, 'data.tsv')?.mimeType).toBe('text/tab-separated-values');
+    expect(parser.detect(rows, 'upload', 'text/csv; charset=utf-8')?.fileType).toBe('CSV');
+    expect(parser.detect(rows, 'notes.md')).toEqual({ fileType: 'TXT', mimeType: 'text/markdown' });
+    expect(parser.detect(rows, 'notes.txt')).toEqual({ fileType: 'TXT', mimeType: 'text/plain' });
+    expect(parser.detect(rows, 'no-extension')).toEqual({ fileType: 'TXT', mimeType: 'text/plain' });
+  });
+
+  it('recognises unmistakable markup whatever the name', () => {
+    expect(parser.detect(utf8('<!DOCTYPE html><html><body>Hi</body></html>'), 'page.txt')?.fileType).toBe('HTML');
+    expect(parser.detect(utf8('<?xml version="1.0"?><root>x</root>'), 'data.txt')?.fileType).toBe('XML');
+    expect(parser.detect(utf8('<?xml version="1.0"?><html><body>x</body></html>'), 'a.xml')?.fileType).toBe(
+      'HTML',
+    );
+    expect(parser.detect(utf16le('<html><body>Hi</body></html>'), 'page')?.fileType).toBe('HTML');
+  });
+
+  it('returns null for images, archives, Office files and binary junk', () => {
+    expect(parser.detect(PNG_HEADER, 'scan.png')).toBeNull();
+    expect(parser.detect(PNG_HEADER, 'scan.txt')).toBeNull();
+    expect(parser.detect(ZIP_HEADER, 'report.docx')).toBeNull();
+    expect(parser.detect(ZIP_HEADER, 'sheet.xlsx')).toBeNull();
+    expect(parser.detect(junkBytes(4096), 'random.txt')).toBeNull();
+  });
+
+  it('returns null for text formats that are not supported yet', () => {
+    expect(parser.detect(utf8('From: a@b.c\nSubject: hi\n\nbody'), 'mail.eml')).toBeNull();
+    expect(parser.detect(utf8('<svg xmlns="http://www.w3.org/2000/svg"></svg>'), 'logo.svg')).toBeNull();
+  });
+});

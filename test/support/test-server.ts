@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ExtendClient } from 'extend-ai';
+import type { FastifyInstance } from 'fastify';
+import { type Config, loadConfig } from '../../src/config/config.js';
+import type { CoreDeps } from '../../src/core/context.js';
+import { buildApp } from '../../src/http/app.js';
+import { bootstrap } from '../../src/main/bootstrap.js';
+import { createContainer } from '../../src/main/container.js';
+import { newApiKeySecret } from '../../src/lib/ids.js';
+import { Worker } from '../../src/pipeline/worker.js';
+import { type BackendName, dropSchema, pgTestUrl, uniqueSchema } from './backends.js';
+
+export interface TestServer {
+  backend: BackendName;
+  url: string;
+  apiKey: string;
+  deps: CoreDeps;
+  app: FastifyInstance;
+  client: ExtendClient;
+  dataDir: string;
+  /** Raw HTTP with the key and version header set (override any header with `headers`). */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string | undefined>): Promise<ApiResponse>;
+  stop(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
+  body: any;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  worker?: boolean;
+}
+
+/** A real server on a loopback port with its own database (SQLite file or PostgreSQL schema) and data dir. */
+export async function startTestServer(backend: BackendName, opts: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docsort-test-'));
+  const apiKey = newApiKeySecret();
+  const schema = backend === 'postgres' ? uniqueSchema() : undefined;
+  const config: Config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DOCSORT_DATA_DIR: dataDir,
+    DOCSORT_API_KEY: apiKey,
+    DOCSORT_LOG_LEVEL: 'silent',
+    DOCSORT_JOB_LEASE_MS: '5000',
+    ...(backend === 'postgres' ? { DATABASE_URL: pgTestUrl() } : {}),
+    ...opts.env,
+  });
+  const container = await createContainer(config, schema ? { pgSchema: schema, poolSize: 5 } : {});
+  await bootstrap(container.deps.db, config, new Date());
+  const app = await buildApp(container.deps, { logLevel: 'silent' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  // Presigned URLs and dashboardUrl must point at the real port.
+  (container.deps.config as { publicUrl: string }).publicUrl = url;
+  const worker =
+    opts.worker === false
+      ? null
+      : new Worker(container.deps, { concurrency: 2, leaseMs: config.worker.leaseMs, pollMs: 100 });
+  worker?.start();
+  const client = new ExtendClient({ token: apiKey, baseUrl: url });
+
+  return {
+    backend,
+    url,
+    apiKey,
+    deps: container.deps,
+    app,
+    client,
+    dataDir,
+    async api(method, p, body, headers = {}) {
+      const h: Record<string, string> = {
+        authorization: `Bearer ${apiKey}`,
+        'x-extend-api-version': '2026-02-09',
+      };
+      if (body !== undefined && typeof body !== 'string' && !(body instanceof FormData)) h['content-type'] = 'application/json';
+      if (typeof body === 'string') h['content-type'] = 'application/json';
+      for (const [k, v] of Object.entries(headers)) {
+        if (v === undefined) delete h[k];
+        else h[k] = v;
+      }
+      const res = await fetch(url + p, {
+        method,
+        headers: h,
+        body: body === undefined ? undefined : body instanceof FormData || typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON; keep the text
+      }
+      return { status: res.status, headers: res.headers, body: parsed };
+    },
+    async stop() {
+      await app.close();
+      await worker?.stop();
+      await container.close();
+      if (schema) await dropSchema(schema);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Poll until `check` returns a value (not undefined/false), or fail after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const BASIC_CONFIG = {
+  classifications: [
+    { id: 'invoice', type: 'invoice', description: 'A bill from a supplier listing items, amounts and the total due.' },
+    { id: 'letter', type: 'letter', description: 'A business letter addressed to a person, with a greeting and a signature.' },
+    { id: 'other', type: 'other', description: 'Anything else.' },
+  ],
+};
+
+export const INVOICE_TEXT =
+  'INVOICE No. 2024-117\nBill to: Acme Corp\nItem: consulting, 10 hours at $120\nSubtotal $1,200\nTax $96\nTotal due: $1,296\nPayment terms: net 30';
+export const LETTER_TEXT =
+  'Dear Ms. Smith,\n\nThank you for your letter of 3 March. We are pleased to confirm our meeting next week.\n\nSincerely,\nJohn Doe\nDirector';
