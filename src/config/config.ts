@@ -73,14 +73,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(`Invalid configuration: ${name}: ${issue?.message ?? 'invalid value'} (got ${JSON.stringify(env[name])})`);
+    throw new ConfigError(
+      `Invalid configuration: ${name}: ${issue?.message ?? 'invalid value'} (got ${JSON.stringify(env[name])})`,
+    );
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DOCSORT_DATA_DIR);
   let database: DatabaseConfig;
   if (!e.DATABASE_URL) database = { kind: 'sqlite', file: path.join(dataDir, 'docsort.sqlite') };
   else if (e.DATABASE_URL.startsWith('sqlite:')) {
-    database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.slice('sqlite:'.length).replace(/^\/\//, '')) };
+    database = {
+      kind: 'sqlite',
+      file: path.resolve(e.DATABASE_URL.slice('sqlite:'.length).replace(/^\/\//, '')),
+    };
   } else database = { kind: 'postgres', url: e.DATABASE_URL };
   const publicUrl = (e.DOCSORT_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {

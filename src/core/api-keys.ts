@@ -13,7 +13,11 @@ export function hashKey(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-export async function ensureWorkspace(db: Db, name: string, now: Date): Promise<{ id: string; created: boolean }> {
+export async function ensureWorkspace(
+  db: Db,
+  name: string,
+  now: Date,
+): Promise<{ id: string; created: boolean }> {
   const existing = await db.selectFrom('workspaces').select('id').where('name', '=', name).executeTakeFirst();
   if (existing) return { id: existing.id, created: false };
   const id = newId('workspace');
@@ -22,7 +26,11 @@ export async function ensureWorkspace(db: Db, name: string, now: Date): Promise<
     .values({ id, name, created_at: now.toISOString() })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
-  const row = await db.selectFrom('workspaces').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('workspaces')
+    .select('id')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
   return { id: row.id, created: row.id === id };
 }
 
@@ -35,9 +43,14 @@ export async function createApiKey(
   secret: string = newApiKeySecret(),
 ): Promise<string> {
   const keyHash = hashKey(secret);
-  const existing = await db.selectFrom('api_keys').select('workspace_id').where('key_hash', '=', keyHash).executeTakeFirst();
+  const existing = await db
+    .selectFrom('api_keys')
+    .select('workspace_id')
+    .where('key_hash', '=', keyHash)
+    .executeTakeFirst();
   if (existing) {
-    if (existing.workspace_id !== workspaceId) throw new Error('this API key already belongs to another workspace');
+    if (existing.workspace_id !== workspaceId)
+      throw new Error('this API key already belongs to another workspace');
     return secret;
   }
   await db

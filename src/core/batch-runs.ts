@@ -77,7 +77,8 @@ export async function markBatchProcessing(deps: CoreDeps, ex: Executor, batchId:
  */
 export async function settleBatchIfDone(deps: CoreDeps, ex: Executor, batchId: string): Promise<void> {
   const batch = await lockBatch(deps, ex, batchId);
-  if (!batch || batch.status === 'PROCESSED' || batch.status === 'FAILED' || batch.status === 'CANCELLED') return;
+  if (!batch || batch.status === 'PROCESSED' || batch.status === 'FAILED' || batch.status === 'CANCELLED')
+    return;
   const counts = await ex
     .selectFrom('classify_runs')
     .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
@@ -91,7 +92,11 @@ export async function settleBatchIfDone(deps: CoreDeps, ex: Executor, batchId: s
   const failed = by.get('FAILED') ?? 0;
   const status = total > 0 && failed === total ? 'FAILED' : 'PROCESSED';
   const now = deps.clock.now();
-  await ex.updateTable('batch_runs').set({ status, updated_at: now.toISOString() }).where('id', '=', batchId).execute();
+  await ex
+    .updateTable('batch_runs')
+    .set({ status, updated_at: now.toISOString() })
+    .where('id', '=', batchId)
+    .execute();
   const payload = batchRunObject({ ...batch, status });
   await recordEvent(
     ex,

@@ -14,7 +14,9 @@ export type VersionRow = Selectable<Database['classifier_versions']>;
 
 /** The draft a classifier starts with when created without a config: valid, and obviously a start. */
 const STARTER_CONFIG: ClassifyConfig = {
-  classifications: [{ id: 'other', type: 'other', description: 'Any document that fits no other classification.' }],
+  classifications: [
+    { id: 'other', type: 'other', description: 'Any document that fits no other classification.' },
+  ],
 };
 
 export async function findClassifier(ex: Executor, actor: Actor, id: string): Promise<ClassifierRow | null> {
@@ -174,9 +176,18 @@ export async function updateClassifier(
     const configChanged = body.config !== undefined && JSON.stringify(body.config) !== draft.config;
     if (!nameChanged && !configChanged) return classifierObject(c, draft);
     const updated: ClassifierRow = { ...c, name: body.name ?? c.name, updated_at: iso };
-    await trx.updateTable('classifiers').set({ name: updated.name, updated_at: iso }).where('id', '=', id).execute();
+    await trx
+      .updateTable('classifiers')
+      .set({ name: updated.name, updated_at: iso })
+      .where('id', '=', id)
+      .execute();
     if (configChanged) {
-      draft = { ...draft, config: JSON.stringify(body.config), updated_at: iso, created_by: createdBy(actor) };
+      draft = {
+        ...draft,
+        config: JSON.stringify(body.config),
+        updated_at: iso,
+        created_by: createdBy(actor),
+      };
       await trx
         .updateTable('classifier_versions')
         .set({ config: draft.config, updated_at: iso, created_by: draft.created_by })
@@ -199,23 +210,36 @@ export async function deleteClassifier(deps: CoreDeps, actor: Actor, id: string)
     const c = await getClassifierRow(trx, actor, id);
     const draft = await getDraft(trx, id);
     const now = deps.clock.now();
-    await trx.updateTable('classifiers').set({ deleted_at: now.toISOString() }).where('id', '=', id).execute();
+    await trx
+      .updateTable('classifiers')
+      .set({ deleted_at: now.toISOString() })
+      .where('id', '=', id)
+      .execute();
     await recordEvent(trx, now, actor.workspaceId, 'classifier.deleted', id, classifierObject(c, draft));
     return { id };
   });
 }
 
 /** Decisions 5: first minor is 0.1, first major 1.0; major resets the minor. */
-export function nextVersionNumber(latest: { major: number; minor: number } | null, release: 'major' | 'minor') {
+export function nextVersionNumber(
+  latest: { major: number; minor: number } | null,
+  release: 'major' | 'minor',
+) {
   const cur = latest ?? { major: 0, minor: 0 };
-  return release === 'major' ? { major: cur.major + 1, minor: 0 } : { major: cur.major, minor: cur.minor + 1 };
+  return release === 'major'
+    ? { major: cur.major + 1, minor: 0 }
+    : { major: cur.major, minor: cur.minor + 1 };
 }
 
 export async function publishVersion(
   deps: CoreDeps,
   actor: Actor,
   classifierId: string,
-  body: { releaseType: 'major' | 'minor'; description?: string | undefined; config?: ClassifyConfig | undefined },
+  body: {
+    releaseType: 'major' | 'minor';
+    description?: string | undefined;
+    config?: ClassifyConfig | undefined;
+  },
 ) {
   return deps.db.transaction().execute(async (trx) => {
     const c = await getClassifierRow(trx, actor, classifierId);
@@ -265,7 +289,9 @@ export async function listVersions(deps: CoreDeps, actor: Actor, classifierId: s
     .where('classifier_id', '=', c.id)
     .execute();
   const key = (r: VersionRow) =>
-    r.version === 'draft' ? '' : `${String(r.major ?? 0).padStart(6, '0')}.${String(r.minor ?? 0).padStart(6, '0')}`;
+    r.version === 'draft'
+      ? ''
+      : `${String(r.major ?? 0).padStart(6, '0')}.${String(r.minor ?? 0).padStart(6, '0')}`;
   const published = rows.filter((r) => r.version !== 'draft').sort((a, b) => key(a).localeCompare(key(b)));
   if (q.sortDir === 'desc') published.reverse();
   const ordered = [...rows.filter((r) => r.version === 'draft'), ...published];

@@ -6,11 +6,21 @@ import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pa
 import { containsIgnoreCase } from '../store/text-search.js';
 import { settleBatchIfDone } from './batch-runs.js';
 import type { Actor, CoreDeps } from './context.js';
-import { getFileOrThrow, storeFile } from './files.js';
+import { storeFile } from './files.js';
 import { resolveRunConfig } from './run-config.js';
 import { loadRelations, type RunRow } from './run-loader.js';
-import type { ClassifyConfig, CreateClassifyRunRequest, FileInput, ListClassifyRunsQuery } from './schemas.js';
-import { type ClassifyOutput, type ClassifyRunObject, classifyRunObject, classifyRunSummary } from './serialize.js';
+import type {
+  ClassifyConfig,
+  CreateClassifyRunRequest,
+  FileInput,
+  ListClassifyRunsQuery,
+} from './schemas.js';
+import {
+  type ClassifyOutput,
+  type ClassifyRunObject,
+  classifyRunObject,
+  classifyRunSummary,
+} from './serialize.js';
 
 export const CLASSIFY_JOB = 'classify_run';
 export const TERMINAL = new Set(['PROCESSED', 'FAILED', 'CANCELLED']);
@@ -108,7 +118,13 @@ export async function insertRun(
   };
   await ex.insertInto('classify_runs').values(run).execute();
   // The job is written in the same transaction as the run: no run without its job, ever.
-  await enqueueJob(ex, now, CLASSIFY_JOB, { runId: run.id }, { workspaceId: actor.workspaceId, priority: run.priority });
+  await enqueueJob(
+    ex,
+    now,
+    CLASSIFY_JOB,
+    { runId: run.id },
+    { workspaceId: actor.workspaceId, priority: run.priority },
+  );
   return run;
 }
 
@@ -158,10 +174,17 @@ export async function listClassifyRuns(deps: CoreDeps, actor: Actor, q: ListClas
   if (q.batchId) query = query.where('batch_id', '=', q.batchId);
   if (q.source) query = query.where('source', '=', q.source);
   if (q.sourceId) query = query.where('source_id', '=', q.sourceId);
-  if (q.fileNameContains) query = query.where(containsIgnoreCase('classify_runs.file_name', q.fileNameContains));
+  if (q.fileNameContains)
+    query = query.where(containsIgnoreCase('classify_runs.file_name', q.fileNameContains));
   const rows = await paginate(query, 'classify_runs', column, q, fp).execute();
   const rel = await loadRelations(deps.db, rows.slice(0, q.maxPageSize));
-  return pageResult(rows, q, (r) => r[column], fp, (r) => classifyRunSummary(r, rel(r), deps.config.publicUrl));
+  return pageResult(
+    rows,
+    q,
+    (r) => r[column],
+    fp,
+    (r) => classifyRunSummary(r, rel(r), deps.config.publicUrl),
+  );
 }
 
 /** Decisions 2: cancel marks the run CANCELLED at once; a worker mid-way discards its result. */
@@ -203,15 +226,25 @@ export async function deleteClassifyRun(deps: CoreDeps, actor: Actor, id: string
  * Docsort extension: record a person's decision. The first review keeps the machine's output as
  * `initialOutput`; `output` becomes the reviewed one; `edited` says whether the class changed.
  */
-export async function reviewClassifyRun(deps: CoreDeps, actor: Actor, id: string, body: { output: { id: string; type?: string | undefined } }) {
+export async function reviewClassifyRun(
+  deps: CoreDeps,
+  actor: Actor,
+  id: string,
+  body: { output: { id: string; type?: string | undefined } },
+) {
   return deps.db.transaction().execute(async (trx) => {
     const run = await getRunRow(trx, actor, id);
-    if (run.status !== 'PROCESSED') throw invalid(`Only PROCESSED runs can be reviewed; this run is ${run.status}`);
+    if (run.status !== 'PROCESSED')
+      throw invalid(`Only PROCESSED runs can be reviewed; this run is ${run.status}`);
     const config = JSON.parse(run.config) as ClassifyConfig;
     const chosen = config.classifications.find((c) => c.id === body.output.id);
-    if (!chosen) throw invalid(`"${body.output.id}" is not a classification id of this run's config`, 'output.id');
+    if (!chosen)
+      throw invalid(`"${body.output.id}" is not a classification id of this run's config`, 'output.id');
     if (body.output.type !== undefined && body.output.type !== chosen.type) {
-      throw invalid(`type "${body.output.type}" does not match classification "${chosen.id}" (type "${chosen.type}")`, 'output.type');
+      throw invalid(
+        `type "${body.output.type}" does not match classification "${chosen.id}" (type "${chosen.type}")`,
+        'output.type',
+      );
     }
     const initial = JSON.parse(run.initial_output ?? run.output ?? 'null') as ClassifyOutput | null;
     const edited = initial ? initial.id !== chosen.id : true;

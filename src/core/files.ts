@@ -22,7 +22,11 @@ export interface NewFile {
 export function sanitizeFileName(name: string): string {
   // Keep the user's name readable but free of paths and control characters.
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  const clean = [...base]
+    .filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f)
+    .join('')
+    .trim()
+    .slice(0, 255);
   return clean || 'file';
 }
 
@@ -31,10 +35,18 @@ export function sanitizeFileName(name: string): string {
  * in between leaves an orphan blob, never a row without its file. The caller's transaction, when
  * given, makes the row part of a larger change.
  */
-export async function storeFile(deps: CoreDeps, ex: Executor, workspaceId: string, f: NewFile): Promise<FileRow> {
+export async function storeFile(
+  deps: CoreDeps,
+  ex: Executor,
+  workspaceId: string,
+  f: NewFile,
+): Promise<FileRow> {
   if (f.bytes.byteLength === 0) throw invalid('The file is empty.', 'file');
   if (f.bytes.byteLength > deps.config.limits.maxUploadBytes) {
-    throw new ApiError('PAYLOAD_TOO_LARGE', `The file is larger than the limit of ${deps.config.limits.maxUploadBytes} bytes.`);
+    throw new ApiError(
+      'PAYLOAD_TOO_LARGE',
+      `The file is larger than the limit of ${deps.config.limits.maxUploadBytes} bytes.`,
+    );
   }
   const id = newId('file');
   const name = sanitizeFileName(f.name);
@@ -63,8 +75,12 @@ export async function storeFile(deps: CoreDeps, ex: Executor, workspaceId: strin
 
 export async function findFile(ex: Executor, actor: Actor, id: string): Promise<FileRow | null> {
   return (
-    (await ex.selectFrom('files').selectAll().where('id', '=', id).where('workspace_id', '=', actor.workspaceId).executeTakeFirst()) ??
-    null
+    (await ex
+      .selectFrom('files')
+      .selectAll()
+      .where('id', '=', id)
+      .where('workspace_id', '=', actor.workspaceId)
+      .executeTakeFirst()) ?? null
   );
 }
 
@@ -97,7 +113,11 @@ export async function getFile(deps: CoreDeps, actor: Actor, id: string) {
   return fileObject(row, presignFileUrl(deps, row.id));
 }
 
-export async function listFiles(deps: CoreDeps, actor: Actor, q: PageRequest & { nameContains?: string | undefined }) {
+export async function listFiles(
+  deps: CoreDeps,
+  actor: Actor,
+  q: PageRequest & { nameContains?: string | undefined },
+) {
   const fp = fingerprint(['files', actor.workspaceId, q.nameContains ?? null, q.sortDir]);
   let query = deps.db.selectFrom('files').selectAll().where('workspace_id', '=', actor.workspaceId);
   if (q.nameContains) query = query.where(containsIgnoreCase('files.name', q.nameContains));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import { ParseFailure, type ParsedPage } from '../ports/parser.js';
+import { type ParsedPage, ParseFailure } from '../ports/parser.js';
 import type { Executor } from '../store/database.js';
 import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
 import type { Database } from '../store/schema.js';
@@ -32,7 +32,10 @@ export function parseConfigKey(config: Record<string, unknown>): string {
     chunkingStrategy?: unknown;
     advancedOptions?: unknown;
   };
-  return createHash('sha256').update(JSON.stringify([target, chunkingStrategy, advancedOptions])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([target, chunkingStrategy, advancedOptions]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export interface ParsedForRun {
@@ -53,7 +56,9 @@ export class ParseRunFailed extends Error {
 }
 
 function pagesFromOutput(output: string | null): { pageNumber: number; text: string }[] {
-  const parsed = JSON.parse(output ?? '{"chunks":[]}') as { chunks: { content: string; metadata: { pageRange: { start: number } } }[] };
+  const parsed = JSON.parse(output ?? '{"chunks":[]}') as {
+    chunks: { content: string; metadata: { pageRange: { start: number } } }[];
+  };
   return parsed.chunks.map((c) => ({ pageNumber: c.metadata.pageRange.start, text: c.content }));
 }
 
@@ -137,11 +142,19 @@ export async function parseForRun(
       const meta = { ...(JSON.parse(file.metadata) as Record<string, unknown>), pageCount: doc.pages.length };
       await trx
         .updateTable('files')
-        .set({ metadata: JSON.stringify(meta), type: file.type ?? doc.fileType, updated_at: finished.updated_at })
+        .set({
+          metadata: JSON.stringify(meta),
+          type: file.type ?? doc.fileType,
+          updated_at: finished.updated_at,
+        })
         .where('id', '=', file.id)
         .execute();
     });
-    return { parseRun: finished, pages: doc.pages.map((p) => ({ pageNumber: p.pageNumber, text: p.text })), created: true };
+    return {
+      parseRun: finished,
+      pages: doc.pages.map((p) => ({ pageNumber: p.pageNumber, text: p.text })),
+      created: true,
+    };
   } catch (err) {
     const reason = err instanceof ParseFailure ? err.reason : 'INTERNAL_ERROR';
     const message = err instanceof Error ? err.message : String(err);
@@ -188,8 +201,20 @@ export async function listParseRuns(
     fileNameContains?: string | undefined;
   },
 ) {
-  const fp = fingerprint(['parse_runs', actor.workspaceId, q.sortDir, q.status, q.batchId, q.source, q.sourceId, q.fileNameContains]);
-  let query = deps.db.selectFrom('parse_runs').selectAll('parse_runs').where('parse_runs.workspace_id', '=', actor.workspaceId);
+  const fp = fingerprint([
+    'parse_runs',
+    actor.workspaceId,
+    q.sortDir,
+    q.status,
+    q.batchId,
+    q.source,
+    q.sourceId,
+    q.fileNameContains,
+  ]);
+  let query = deps.db
+    .selectFrom('parse_runs')
+    .selectAll('parse_runs')
+    .where('parse_runs.workspace_id', '=', actor.workspaceId);
   if (q.status) query = query.where('parse_runs.status', '=', q.status);
   if (q.batchId) query = query.where('parse_runs.batch_id', '=', q.batchId);
   if (q.source) query = query.where('parse_runs.source', '=', q.source);
@@ -202,9 +227,15 @@ export async function listParseRuns(
   }
   const rows = await paginate(query, 'parse_runs', 'created_at', q, fp).execute();
   const files = await withFile(deps.db, rows);
-  return pageResult(rows, q, (r) => r.created_at, fp, (r) => {
-    const f = files.get(r.file_id);
-    if (!f) throw new Error(`parse run ${r.id} lost its file`);
-    return parseRunSummary(r, f);
-  });
+  return pageResult(
+    rows,
+    q,
+    (r) => r.created_at,
+    fp,
+    (r) => {
+      const f = files.get(r.file_id);
+      if (!f) throw new Error(`parse run ${r.id} lost its file`);
+      return parseRunSummary(r, f);
+    },
+  );
 }

@@ -1,9 +1,13 @@
-import { invalid } from '../lib/errors.js';
+import { invalid, notFound } from '../lib/errors.js';
 import type { Executor } from '../store/database.js';
-import { findClassifier, resolveVersion, type ClassifierRow, type VersionRow } from './classifiers.js';
+import { type ClassifierRow, findClassifier, resolveVersion, type VersionRow } from './classifiers.js';
 import type { Actor } from './context.js';
-import { notFound } from '../lib/errors.js';
-import { type ClassifierRef, type ClassifyConfig, ClassifyConfigSchema, type ClassifyOverrideConfig } from './schemas.js';
+import {
+  type ClassifierRef,
+  type ClassifyConfig,
+  ClassifyConfigSchema,
+  type ClassifyOverrideConfig,
+} from './schemas.js';
 
 /** The engine version echoed as `baseVersion` when the caller leaves it out. */
 export const ENGINE_VERSION = '1.0.0';
@@ -31,7 +35,11 @@ export function mergeOverride(base: ClassifyConfig, o: ClassifyOverrideConfig | 
 }
 
 export function withDefaults(config: ClassifyConfig): ClassifyConfig {
-  return { ...config, baseProcessor: config.baseProcessor ?? 'classification_performance', baseVersion: config.baseVersion ?? ENGINE_VERSION };
+  return {
+    ...config,
+    baseProcessor: config.baseProcessor ?? 'classification_performance',
+    baseVersion: config.baseVersion ?? ENGINE_VERSION,
+  };
 }
 
 /** Exactly one of classifier / config (spec §3.3), version resolution, and the merged config re-validated. */
@@ -40,8 +48,10 @@ export async function resolveRunConfig(
   actor: Actor,
   req: { classifier?: ClassifierRef | undefined; config?: ClassifyConfig | undefined },
 ): Promise<ResolvedConfig> {
-  if (req.classifier && req.config) throw invalid('Provide only one of classifier or config, not both', 'classifier');
-  if (!req.classifier && !req.config) throw invalid('One of classifier or config must be provided', 'classifier');
+  if (req.classifier && req.config)
+    throw invalid('Provide only one of classifier or config, not both', 'classifier');
+  if (!req.classifier && !req.config)
+    throw invalid('One of classifier or config must be provided', 'classifier');
   if (req.config) return { config: withDefaults(req.config), classifier: null, version: null };
   const ref = req.classifier as ClassifierRef;
   const classifier = await findClassifier(ex, actor, ref.id);
@@ -51,8 +61,10 @@ export async function resolveRunConfig(
   const checked = ClassifyConfigSchema.safeParse(merged);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw invalid(issue?.message ?? 'invalid config', ['classifier', 'overrideConfig', ...(issue?.path ?? [])].join('.'));
+    throw invalid(
+      issue?.message ?? 'invalid config',
+      ['classifier', 'overrideConfig', ...(issue?.path ?? [])].join('.'),
+    );
   }
   return { config: withDefaults(checked.data), classifier, version };
 }
-

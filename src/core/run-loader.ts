@@ -12,8 +12,12 @@ export async function loadRelations(ex: Executor, runs: RunRow[]): Promise<(run:
   const versionIds = uniq(runs.map((r) => r.classifier_version_id));
   const fileIds = uniq(runs.map((r) => r.file_id));
   const [classifiers, versions, files] = await Promise.all([
-    classifierIds.length ? ex.selectFrom('classifiers').selectAll().where('id', 'in', classifierIds).execute() : [],
-    versionIds.length ? ex.selectFrom('classifier_versions').selectAll().where('id', 'in', versionIds).execute() : [],
+    classifierIds.length
+      ? ex.selectFrom('classifiers').selectAll().where('id', 'in', classifierIds).execute()
+      : [],
+    versionIds.length
+      ? ex.selectFrom('classifier_versions').selectAll().where('id', 'in', versionIds).execute()
+      : [],
     fileIds.length ? ex.selectFrom('files').selectAll().where('id', 'in', fileIds).execute() : [],
   ]);
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));

@@ -36,9 +36,7 @@ export const ParseConfigSchema = z.looseObject({
     .optional(),
   engine: z.string().max(100).optional(),
   engineVersion: z.string().max(100).optional(),
-  advancedOptions: z
-    .looseObject({ pageRanges: z.array(PageRangeSchema).max(100).optional() })
-    .optional(),
+  advancedOptions: z.looseObject({ pageRanges: z.array(PageRangeSchema).max(100).optional() }).optional(),
 });
 
 const configFields = {
@@ -58,11 +56,20 @@ export function checkClassifications(
 ): void {
   const seen = new Set<string>();
   classifications.forEach((c, i) => {
-    if (seen.has(c.id)) ctx.addIssue({ code: 'custom', message: `duplicate classification id "${c.id}"`, path: [...prefix, i, 'id'] });
+    if (seen.has(c.id))
+      ctx.addIssue({
+        code: 'custom',
+        message: `duplicate classification id "${c.id}"`,
+        path: [...prefix, i, 'id'],
+      });
     seen.add(c.id);
   });
   if (!classifications.some((c) => c.type === 'other')) {
-    ctx.addIssue({ code: 'custom', message: 'at least one classification must have type "other"', path: prefix });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'at least one classification must have type "other"',
+      path: prefix,
+    });
   }
 }
 
@@ -82,7 +89,9 @@ export type Classification = z.infer<typeof ClassificationSchema>;
 /** Extend's RunMetadata: an arbitrary object of at most 10 KB (spec §2). */
 export const MetadataSchema = z
   .record(z.string(), z.unknown())
-  .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= 10_240, { message: 'metadata must be at most 10 KB as JSON' });
+  .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= 10_240, {
+    message: 'metadata must be at most 10 KB as JSON',
+  });
 
 export const FileInputSchema = z.union([
   z.strictObject({ id }),
@@ -91,7 +100,10 @@ export const FileInputSchema = z.union([
     name: z.string().min(1).max(255).optional(),
     settings: z.strictObject({ password: z.string().max(1024).optional() }).optional(),
   }),
-  z.strictObject({ text: z.string().min(1, 'text must not be empty').max(10_000_000), name: z.string().min(1).max(255).optional() }),
+  z.strictObject({
+    text: z.string().min(1, 'text must not be empty').max(10_000_000),
+    name: z.string().min(1).max(255).optional(),
+  }),
 ]);
 export type FileInput = z.infer<typeof FileInputSchema>;
 

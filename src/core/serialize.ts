@@ -58,7 +58,13 @@ export function fileObject(f: Row<'files'>, presignedUrl: string | null) {
 }
 
 export function classifierSummary(c: Row<'classifiers'>) {
-  return { object: 'classifier' as const, id: c.id, name: c.name, createdAt: c.created_at, updatedAt: c.updated_at };
+  return {
+    object: 'classifier' as const,
+    id: c.id,
+    name: c.name,
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+  };
 }
 
 export function versionSummary(v: Row<'classifier_versions'>) {
@@ -144,7 +150,10 @@ export function classifyRunSummary(r: Row<'classify_runs'>, rel: RunRelations, p
     parseRunId: r.parse_run_id,
     dashboardUrl: dashboardUrl(publicUrl, r.id),
     usage: usage
-      ? { credits: usage.credits, ...(usage.totalCredits !== undefined ? { totalCredits: usage.totalCredits } : {}) }
+      ? {
+          credits: usage.credits,
+          ...(usage.totalCredits !== undefined ? { totalCredits: usage.totalCredits } : {}),
+        }
       : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -152,7 +161,13 @@ export function classifyRunSummary(r: Row<'classify_runs'>, rel: RunRelations, p
 }
 
 export function batchRunObject(b: Row<'batch_runs'>) {
-  return { object: 'batch_run' as const, id: b.id, status: b.status, runCount: b.run_count, createdAt: b.created_at };
+  return {
+    object: 'batch_run' as const,
+    id: b.id,
+    status: b.status,
+    runCount: b.run_count,
+    createdAt: b.created_at,
+  };
 }
 
 export function parseRunObject(p: Row<'parse_runs'>, file: Row<'files'>) {

@@ -36,7 +36,13 @@ export function classifyUsage(
       id: runId,
       credits,
       charges: [
-        { product: 'classification', unit: 'page', quantity: pagesClassified.length, credits, pages: pagesClassified },
+        {
+          product: 'classification',
+          unit: 'page',
+          quantity: pagesClassified.length,
+          credits,
+          pages: pagesClassified,
+        },
       ],
     },
   ];

@@ -42,7 +42,13 @@ export async function buildApp(deps: CoreDeps, opts: AppOptions = {}): Promise<F
   });
 
   await app.register(multipart, {
-    limits: { fileSize: deps.config.limits.maxUploadBytes, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 20 },
+    limits: {
+      fileSize: deps.config.limits.maxUploadBytes,
+      files: 1,
+      fields: 10,
+      fieldSize: 64 * 1024,
+      parts: 20,
+    },
   });
 
   await app.register(healthRoutes);

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { authenticate, countKeys, createApiKey, DEFAULT_WORKSPACE, ensureWorkspace } from '../core/api-keys.js';
 import type { Config } from '../config/config.js';
+import {
+  authenticate,
+  countKeys,
+  createApiKey,
+  DEFAULT_WORKSPACE,
+  ensureWorkspace,
+} from '../core/api-keys.js';
 import type { Db } from '../store/database.js';
 
 export interface BootstrapResult {
@@ -27,9 +33,11 @@ export async function bootstrap(db: Db, config: Config, now: Date): Promise<Boot
   }
   if (fs.existsSync(keyFile)) {
     const saved = fs.readFileSync(keyFile, 'utf8').trim();
-    if (await authenticate(db, saved)) return { workspaceId: ws.id, apiKey: saved, apiKeySource: 'key-file', keyFile };
+    if (await authenticate(db, saved))
+      return { workspaceId: ws.id, apiKey: saved, apiKeySource: 'key-file', keyFile };
   }
-  if ((await countKeys(db, ws.id)) > 0) return { workspaceId: ws.id, apiKey: null, apiKeySource: 'unknown', keyFile };
+  if ((await countKeys(db, ws.id)) > 0)
+    return { workspaceId: ws.id, apiKey: null, apiKeySource: 'unknown', keyFile };
   const secret = await createApiKey(db, ws.id, 'first-start', now);
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.writeFileSync(keyFile, `${secret}\n`, { mode: 0o600 });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, type Config, loadConfig } from '../config/config.js';
+import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { createApiKey, ensureWorkspace } from '../core/api-keys.js';
 import { openDatabase } from '../store/database.js';
 import { startServer } from './serve.js';

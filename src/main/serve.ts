@@ -48,4 +48,3 @@ export async function startServer(config: Config): Promise<Server> {
     },
   };
 }
-

@@ -1,6 +1,6 @@
 import { settleBatchIfDone } from '../core/batch-runs.js';
-import type { CoreDeps } from '../core/context.js';
 import { serializeRun } from '../core/classify-runs.js';
+import type { CoreDeps } from '../core/context.js';
 import type { RunRow } from '../core/run-loader.js';
 import { recordEvent } from '../store/events.js';
 

@@ -15,7 +15,11 @@ import { failRun, finishRun, patchInFlight } from './finish-run.js';
  * run with a reason and a message a person can act on; nothing here throws for bad documents.
  */
 export async function processClassifyRun(deps: CoreDeps, runId: string): Promise<void> {
-  const initial = await deps.db.selectFrom('classify_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  const initial = await deps.db
+    .selectFrom('classify_runs')
+    .selectAll()
+    .where('id', '=', runId)
+    .executeTakeFirst();
   if (!initial || TERMINAL.has(initial.status)) return;
 
   let run = initial;
@@ -27,7 +31,8 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
   }
 
   let file = run.file_id
-    ? ((await deps.db.selectFrom('files').selectAll().where('id', '=', run.file_id).executeTakeFirst()) ?? null)
+    ? ((await deps.db.selectFrom('files').selectAll().where('id', '=', run.file_id).executeTakeFirst()) ??
+      null)
     : null;
   if (!file && run.file_input) {
     const input = JSON.parse(run.file_input) as Extract<FileInput, { url: string }>;
@@ -39,7 +44,12 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
       return;
     }
     if (downloaded.bytes.byteLength === 0) {
-      await failRun(deps, runId, 'FAILED_TO_PROCESS_FILE', 'UNABLE_TO_DOWNLOAD_FILE: the URL returned an empty file.');
+      await failRun(
+        deps,
+        runId,
+        'FAILED_TO_PROCESS_FILE',
+        'UNABLE_TO_DOWNLOAD_FILE: the URL returned an empty file.',
+      );
       return;
     }
     file = await storeFile(deps, deps.db, run.workspace_id, {
@@ -48,12 +58,21 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
       mimeType: downloaded.contentType,
       password: input.settings?.password ?? null,
     });
-    const patched = await patchInFlight(deps, runId, { file_id: file.id, file_name: file.name, file_input: null });
+    const patched = await patchInFlight(deps, runId, {
+      file_id: file.id,
+      file_name: file.name,
+      file_input: null,
+    });
     if (!patched) return;
     run = patched;
   }
   if (!file) {
-    await failRun(deps, runId, 'FAILED_TO_PROCESS_FILE', 'The file of this run no longer exists (it was deleted).');
+    await failRun(
+      deps,
+      runId,
+      'FAILED_TO_PROCESS_FILE',
+      'The file of this run no longer exists (it was deleted).',
+    );
     return;
   }
 
@@ -103,7 +122,9 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
   const usage = classifyUsage(
     run.id,
     pages.map((p) => p.pageNumber),
-    parsed.created ? { id: parsed.parseRun.id, pageCount: parsed.parseRun.page_count ?? parsed.pages.length } : null,
+    parsed.created
+      ? { id: parsed.parseRun.id, pageCount: parsed.parseRun.page_count ?? parsed.pages.length }
+      : null,
   );
   await finishRun(deps, runId, {
     status: 'PROCESSED',

@@ -31,7 +31,6 @@ async function giveUp(deps: CoreDeps, job: Job, why: string): Promise<void> {
 export class Worker {
   readonly id = `worker_${randomToken(10)}`;
   private running = false;
-  private readonly inFlight = new Set<Promise<void>>();
   private wake: (() => void) | null = null;
   private offQueued: (() => void) | null = null;
   private loops: Promise<void>[] = [];
@@ -74,7 +73,13 @@ export class Worker {
     while (this.running) {
       let job: Job | null = null;
       try {
-        job = await claimJob(this.deps.db, this.deps.dialect, this.id, this.deps.clock.now(), this.opts.leaseMs);
+        job = await claimJob(
+          this.deps.db,
+          this.deps.dialect,
+          this.id,
+          this.deps.clock.now(),
+          this.opts.leaseMs,
+        );
       } catch (err) {
         this.opts.log?.error({ err }, 'claiming a job failed');
       }
@@ -87,15 +92,22 @@ export class Worker {
   }
 
   private async run(job: Job): Promise<void> {
-    const heartbeat = setInterval(() => {
-      const until = new Date(this.deps.clock.now().getTime() + this.opts.leaseMs);
-      extendLease(this.deps.db, job.id, this.id, until).catch((err) =>
-        this.opts.log?.warn({ err, jobId: job.id }, 'renewing a job lease failed'),
-      );
-    }, Math.max(50, Math.floor(this.opts.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        const until = new Date(this.deps.clock.now().getTime() + this.opts.leaseMs);
+        extendLease(this.deps.db, job.id, this.id, until).catch((err) =>
+          this.opts.log?.warn({ err, jobId: job.id }, 'renewing a job lease failed'),
+        );
+      },
+      Math.max(50, Math.floor(this.opts.leaseMs / 3)),
+    );
     try {
       if (job.attempts > job.maxAttempts) {
-        await giveUp(this.deps, job, `Processing was interrupted ${job.attempts - 1} times (the worker stopped or crashed); giving up.`);
+        await giveUp(
+          this.deps,
+          job,
+          `Processing was interrupted ${job.attempts - 1} times (the worker stopped or crashed); giving up.`,
+        );
         await completeJob(this.deps.db, job.id);
         return;
       }
@@ -115,7 +127,10 @@ export class Worker {
           await retryJob(this.deps.db, job.id, new Date(this.deps.clock.now().getTime() + backoff), message);
         }
       } catch (inner) {
-        this.opts.log?.error({ err: inner, jobId: job.id }, 'recording a job failure failed; the lease will expire and it will be retried');
+        this.opts.log?.error(
+          { err: inner, jobId: job.id },
+          'recording a job failure failed; the lease will expire and it will be retried',
+        );
       }
     } finally {
       clearInterval(heartbeat);

@@ -105,7 +105,12 @@ export async function completeJob(ex: Executor, jobId: string): Promise<void> {
 export async function retryJob(ex: Executor, jobId: string, runAt: Date, error: string): Promise<void> {
   await ex
     .updateTable('jobs')
-    .set({ lease_expires_at: null, locked_by: null, run_at: runAt.toISOString(), last_error: error.slice(0, 2000) })
+    .set({
+      lease_expires_at: null,
+      locked_by: null,
+      run_at: runAt.toISOString(),
+      last_error: error.slice(0, 2000),
+    })
     .where('id', '=', jobId)
     .execute();
 }
@@ -120,6 +125,9 @@ export async function deleteJobsFor(ex: Executor, kind: string, key: string, val
 }
 
 export async function countJobs(db: Db): Promise<number> {
-  const r = await db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const r = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }

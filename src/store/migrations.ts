@@ -44,7 +44,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('files_ws_created').on('files').columns(['workspace_id', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('files_ws_created')
+        .on('files')
+        .columns(['workspace_id', 'created_at', 'id'])
+        .execute();
 
       await db.schema
         .createTable('parse_runs')
@@ -67,8 +71,16 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('parse_runs_ws_created').on('parse_runs').columns(['workspace_id', 'created_at', 'id']).execute();
-      await db.schema.createIndex('parse_runs_file').on('parse_runs').columns(['file_id', 'config_key']).execute();
+      await db.schema
+        .createIndex('parse_runs_ws_created')
+        .on('parse_runs')
+        .columns(['workspace_id', 'created_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('parse_runs_file')
+        .on('parse_runs')
+        .columns(['file_id', 'config_key'])
+        .execute();
 
       await db.schema
         .createTable('classifiers')
@@ -79,7 +91,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addColumn('deleted_at', 'text')
         .execute();
-      await db.schema.createIndex('classifiers_ws_updated').on('classifiers').columns(['workspace_id', 'updated_at', 'id']).execute();
+      await db.schema
+        .createIndex('classifiers_ws_updated')
+        .on('classifiers')
+        .columns(['workspace_id', 'updated_at', 'id'])
+        .execute();
 
       await db.schema
         .createTable('classifier_versions')
@@ -125,10 +141,26 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('classify_runs_ws_updated').on('classify_runs').columns(['workspace_id', 'updated_at', 'id']).execute();
-      await db.schema.createIndex('classify_runs_ws_created').on('classify_runs').columns(['workspace_id', 'created_at', 'id']).execute();
-      await db.schema.createIndex('classify_runs_batch').on('classify_runs').columns(['batch_id', 'status']).execute();
-      await db.schema.createIndex('classify_runs_classifier').on('classify_runs').columns(['classifier_id', 'updated_at']).execute();
+      await db.schema
+        .createIndex('classify_runs_ws_updated')
+        .on('classify_runs')
+        .columns(['workspace_id', 'updated_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('classify_runs_ws_created')
+        .on('classify_runs')
+        .columns(['workspace_id', 'created_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('classify_runs_batch')
+        .on('classify_runs')
+        .columns(['batch_id', 'status'])
+        .execute();
+      await db.schema
+        .createIndex('classify_runs_classifier')
+        .on('classify_runs')
+        .columns(['classifier_id', 'updated_at'])
+        .execute();
 
       await db.schema
         .createTable('batch_runs')
@@ -168,7 +200,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('payload', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('events_ws_created').on('events').columns(['workspace_id', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('events_ws_created')
+        .on('events')
+        .columns(['workspace_id', 'created_at', 'id'])
+        .execute();
       await db.schema.createIndex('events_resource').on('events').columns(['resource_id']).execute();
       await sql`select 1`.execute(db);
     },

@@ -58,10 +58,16 @@ export function paginate<T extends keyof Database, O>(
   if (page.nextPageToken) {
     const c = decodeCursor(page.nextPageToken, fp);
     const op = page.sortDir === 'desc' ? sql`<` : sql`>`;
-    q = q.where((_eb: ExpressionBuilder<Database, T>) => sql<boolean>`(${col} ${op} ${c.v} or (${col} = ${c.v} and ${idCol} ${op} ${c.id}))`);
+    q = q.where(
+      (_eb: ExpressionBuilder<Database, T>) =>
+        sql<boolean>`(${col} ${op} ${c.v} or (${col} = ${c.v} and ${idCol} ${op} ${c.id}))`,
+    );
   }
   const dir = page.sortDir === 'desc' ? sql`desc` : sql`asc`;
-  return q.orderBy(sql`${col} ${dir}`).orderBy(sql`${idCol} ${dir}`).limit(page.maxPageSize + 1);
+  return q
+    .orderBy(sql`${col} ${dir}`)
+    .orderBy(sql`${idCol} ${dir}`)
+    .limit(page.maxPageSize + 1);
 }
 
 export function pageResult<R extends { id: string }, Out>(
@@ -74,7 +80,10 @@ export function pageResult<R extends { id: string }, Out>(
   const hasMore = rows.length > page.maxPageSize;
   const pageRows = hasMore ? rows.slice(0, page.maxPageSize) : rows;
   const last = pageRows[pageRows.length - 1];
-  const out: { object: 'list'; data: Out[]; nextPageToken?: string } = { object: 'list', data: pageRows.map(map) };
+  const out: { object: 'list'; data: Out[]; nextPageToken?: string } = {
+    object: 'list',
+    data: pageRows.map(map),
+  };
   if (hasMore && last) out.nextPageToken = encodeCursor({ v: sortValue(last), id: last.id, f: fp });
   return out;
 }

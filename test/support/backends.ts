@@ -10,7 +10,9 @@ export type BackendName = 'sqlite' | 'postgres';
 export function backends(): BackendName[] {
   const pgUrl = process.env.DATABASE_URL_TEST;
   if (!pgUrl && process.env.CI === 'true') {
-    throw new Error('DATABASE_URL_TEST must be set in CI: the PostgreSQL leg of the suite may not be skipped');
+    throw new Error(
+      'DATABASE_URL_TEST must be set in CI: the PostgreSQL leg of the suite may not be skipped',
+    );
   }
   return pgUrl ? ['sqlite', 'postgres'] : ['sqlite'];
 }

@@ -6,9 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import type { CoreDeps } from '../../src/core/context.js';
 import { buildApp } from '../../src/http/app.js';
+import { newApiKeySecret } from '../../src/lib/ids.js';
 import { bootstrap } from '../../src/main/bootstrap.js';
 import { createContainer } from '../../src/main/container.js';
-import { newApiKeySecret } from '../../src/lib/ids.js';
 import { Worker } from '../../src/pipeline/worker.js';
 import { type BackendName, dropSchema, pgTestUrl, uniqueSchema } from './backends.js';
 
@@ -21,7 +21,12 @@ export interface TestServer {
   client: ExtendClient;
   dataDir: string;
   /** Raw HTTP with the key and version header set (override any header with `headers`). */
-  api(method: string, path: string, body?: unknown, headers?: Record<string, string | undefined>): Promise<ApiResponse>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string | undefined>,
+  ): Promise<ApiResponse>;
   stop(): Promise<void>;
 }
 
@@ -38,7 +43,10 @@ export interface TestServerOptions {
 }
 
 /** A real server on a loopback port with its own database (SQLite file or PostgreSQL schema) and data dir. */
-export async function startTestServer(backend: BackendName, opts: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  backend: BackendName,
+  opts: TestServerOptions = {},
+): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docsort-test-'));
   const apiKey = newApiKeySecret();
   const schema = backend === 'postgres' ? uniqueSchema() : undefined;
@@ -81,7 +89,8 @@ export async function startTestServer(backend: BackendName, opts: TestServerOpti
         authorization: `Bearer ${apiKey}`,
         'x-extend-api-version': '2026-02-09',
       };
-      if (body !== undefined && typeof body !== 'string' && !(body instanceof FormData)) h['content-type'] = 'application/json';
+      if (body !== undefined && typeof body !== 'string' && !(body instanceof FormData))
+        h['content-type'] = 'application/json';
       if (typeof body === 'string') h['content-type'] = 'application/json';
       for (const [k, v] of Object.entries(headers)) {
         if (v === undefined) delete h[k];
@@ -90,7 +99,12 @@ export async function startTestServer(backend: BackendName, opts: TestServerOpti
       const res = await fetch(url + p, {
         method,
         headers: h,
-        body: body === undefined ? undefined : body instanceof FormData || typeof body === 'string' ? body : JSON.stringify(body),
+        body:
+          body === undefined
+            ? undefined
+            : body instanceof FormData || typeof body === 'string'
+              ? body
+              : JSON.stringify(body),
       });
       const text = await res.text();
       let parsed: unknown = text;
@@ -112,7 +126,11 @@ export async function startTestServer(backend: BackendName, opts: TestServerOpti
 }
 
 /** Poll until `check` returns a value (not undefined/false), or fail after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -124,8 +142,16 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
 
 export const BASIC_CONFIG = {
   classifications: [
-    { id: 'invoice', type: 'invoice', description: 'A bill from a supplier listing items, amounts and the total due.' },
-    { id: 'letter', type: 'letter', description: 'A business letter addressed to a person, with a greeting and a signature.' },
+    {
+      id: 'invoice',
+      type: 'invoice',
+      description: 'A bill from a supplier listing items, amounts and the total due.',
+    },
+    {
+      id: 'letter',
+      type: 'letter',
+      description: 'A business letter addressed to a person, with a greeting and a signature.',
+    },
     { id: 'other', type: 'other', description: 'Anything else.' },
   ],
 };

@@ -23,13 +23,23 @@ export function authHook(db: Db) {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1]) {
-      return sendError(reply, request, 'UNAUTHORIZED', 'Missing API key: send "Authorization: Bearer sk_...".');
+      return sendError(
+        reply,
+        request,
+        'UNAUTHORIZED',
+        'Missing API key: send "Authorization: Bearer sk_...".',
+      );
     }
     const actor = await authenticate(db, match[1]);
     if (!actor) return sendError(reply, request, 'UNAUTHORIZED', 'Invalid API key.');
     const version = request.headers['x-extend-api-version'];
     if (typeof version !== 'string' || version === '') {
-      return sendError(reply, request, 'INVALID_REQUEST', `Missing x-extend-api-version header; send "x-extend-api-version: ${API_VERSION}".`);
+      return sendError(
+        reply,
+        request,
+        'INVALID_REQUEST',
+        `Missing x-extend-api-version header; send "x-extend-api-version: ${API_VERSION}".`,
+      );
     }
     if (!SUPPORTED_VERSIONS.has(version)) {
       return sendError(

@@ -15,6 +15,9 @@ export const zodValidatorCompiler: FastifySchemaCompiler<ZodType> =
     const path = (issue?.path ?? []).map(String).join('.');
     let message = issue?.message ?? 'invalid request';
     if (issue?.code === 'unrecognized_keys') message = `Unknown field(s): ${issue.keys.join(', ')}`;
-    if (issue?.code === 'invalid_type' && /received undefined/.test(message)) message = 'Required field is missing';
-    return { error: new RequestValidationError(message, path || (issue?.code === 'unrecognized_keys' ? '' : 'body')) };
+    if (issue?.code === 'invalid_type' && /received undefined/.test(message))
+      message = 'Required field is missing';
+    return {
+      error: new RequestValidationError(message, path || (issue?.code === 'unrecognized_keys' ? '' : 'body')),
+    };
   };

@@ -18,7 +18,12 @@ export function fileContentRoute(deps: CoreDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { id } = request.params;
         if (!verifyPresigned(deps, id, request.query.expires, request.query.signature)) {
-          return sendError(reply, request, 'UNAUTHORIZED', 'This link is invalid or has expired; get a new one from GET /files/{id}.');
+          return sendError(
+            reply,
+            request,
+            'UNAUTHORIZED',
+            'This link is invalid or has expired; get a new one from GET /files/{id}.',
+          );
         }
         const row = await deps.db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
         if (!row) return sendError(reply, request, 'NOT_FOUND', `File "${id}" was not found.`);
@@ -26,7 +31,10 @@ export function fileContentRoute(deps: CoreDeps): FastifyPluginAsyncZod {
         const asciiName = row.name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, "'");
         return reply
           .header('content-type', row.mime_type ?? 'application/octet-stream')
-          .header('content-disposition', `inline; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(row.name)}`)
+          .header(
+            'content-disposition',
+            `inline; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(row.name)}`,
+          )
           .header('cache-control', 'private, max-age=60')
           .header('x-content-type-options', 'nosniff')
           .send(Buffer.from(bytes));

@@ -20,7 +20,8 @@ export function fileRoutes(deps: CoreDeps): FastifyPluginAsyncZod {
         let password: string | null = null;
         for await (const part of request.parts()) {
           if (part.type === 'file') {
-            if (part.fieldname !== 'file') throw invalid(`Unexpected file part "${part.fieldname}"; name it "file"`, part.fieldname);
+            if (part.fieldname !== 'file')
+              throw invalid(`Unexpected file part "${part.fieldname}"; name it "file"`, part.fieldname);
             const bytes = await part.toBuffer();
             file = { bytes, name: part.filename || 'file', mimeType: part.mimetype };
           } else if (part.fieldname === 'password') {
@@ -37,10 +38,14 @@ export function fileRoutes(deps: CoreDeps): FastifyPluginAsyncZod {
         return uploadFile(deps, request.actor, { ...file, password });
       },
     );
-    app.get('/files/:id', { schema: { params: idParams } }, (request) => getFile(deps, request.actor, request.params.id));
+    app.get('/files/:id', { schema: { params: idParams } }, (request) =>
+      getFile(deps, request.actor, request.params.id),
+    );
     app.get('/files', { schema: { querystring: ListFilesQuerySchema } }, (request) =>
       listFiles(deps, request.actor, request.query),
     );
-    app.delete('/files/:id', { schema: { params: idParams } }, (request) => deleteFile(deps, request.actor, request.params.id));
+    app.delete('/files/:id', { schema: { params: idParams } }, (request) =>
+      deleteFile(deps, request.actor, request.params.id),
+    );
   };
 }

@@ -11,7 +11,12 @@ export function parseRunRoutes(deps: CoreDeps): FastifyPluginAsyncZod {
     );
     app.get(
       '/parse_runs/:id',
-      { schema: { params: z.object({ id: z.string().min(1).max(255) }), querystring: z.object({ responseType: z.enum(['json', 'url']).optional() }) } },
+      {
+        schema: {
+          params: z.object({ id: z.string().min(1).max(255) }),
+          querystring: z.object({ responseType: z.enum(['json', 'url']).optional() }),
+        },
+      },
       (r) => getParseRun(deps, r.actor, r.params.id),
     );
   };

@@ -53,6 +53,8 @@ export const fuzzyMatch = (index: FuzzyIndex, word: string): string | null => {
   let best: string | null = null;
   let bestScore = MIN_SIMILARITY;
   for (const [candidate, count] of shared) {
+    // OCR swaps letters inside a word; a different first letter or length is more often a different word.
+    if (candidate[0] !== word[0] || Math.abs(candidate.length - word.length) > 1) continue;
     // A padded word of n letters has n trigrams.
     const score = (2 * count) / (grams.size + candidate.length);
     if (score > bestScore || (score === bestScore && best !== null && candidate < best)) {

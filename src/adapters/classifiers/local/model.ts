@@ -16,6 +16,8 @@ export interface Posting {
 
 export interface CompiledModel {
   profiles: ClassProfile[];
+  /** How many classifications are not of type "other". */
+  describedCount: number;
   /** term -> classifications that look for it (positive) */
   postings: Map<string, Posting[]>;
   /** term -> classifications that count it against themselves (negated rules) */
@@ -80,5 +82,6 @@ export const compileModel = (
   }
 
   const unigrams = [...postings.keys()].filter((term) => !term.startsWith('#') && !term.includes(' '));
-  return { profiles, postings, penalties, idf, phrases, longestPhrase, profileMass, fuzzy: buildFuzzyIndex(unigrams) };
+  const describedCount = profiles.filter((p) => !p.isOther).length;
+  return { profiles, describedCount, postings, penalties, idf, phrases, longestPhrase, profileMass, fuzzy: buildFuzzyIndex(unigrams) };
 };

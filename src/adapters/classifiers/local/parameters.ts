@@ -11,5 +11,6 @@ export const DEFAULT_PARAMETERS: EngineParameters = {
   lengthExponent: 0.5,
   massExponent: 0.5,
   otherBaseline: 0.05,
+  sharedEvidenceWeight: 0.3,
   temperature: 0.05,
 };

@@ -41,7 +41,7 @@ const pickEvidence = (contributions: readonly Contribution[], positive: boolean)
   const shown: string[] = [];
   for (const c of contributions) {
     if (picked.length >= MAX_EVIDENCE) break;
-    if (positive ? c.amount <= 0 : c.amount >= 0) continue;
+    if (positive ? c.distinctive <= 0 : c.amount >= 0) continue;
     const surface = c.occurrence.surface;
     if (shown.some((s) => s === surface || (!c.term.startsWith('#') && s.split(' ').includes(surface)))) continue;
     picked.push(c);

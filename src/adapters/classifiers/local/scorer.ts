@@ -12,6 +12,8 @@ import type { TermSource } from './profile.js';
 export interface Contribution {
   term: string;
   amount: number;
+  /** The part of `amount` that every other classification does not get too: what sets this one apart. */
+  distinctive: number;
   occurrence: TermOccurrence;
   source: TermSource;
 }
@@ -33,6 +35,11 @@ export interface ScoringParameters {
   massExponent: number;
   /** The score an "other" classification starts from: documents that match nothing better go there. */
   otherBaseline: number;
+  /**
+   * Share of the evidence common to all classifications that still counts against "other". When every class
+   * is "news about X", newsiness says nothing about which X, and little about whether X is one of them.
+   */
+  sharedEvidenceWeight: number;
 }
 
 const saturate = (count: number, k: number): number => (count * (k + 1)) / (count + k);
@@ -44,29 +51,53 @@ export const scoreDocument = (
 ): ClassScore[] => {
   const raw = model.profiles.map(() => 0);
   const contributions: Contribution[][] = model.profiles.map(() => []);
+  let shared = 0;
 
   for (const [term, occurrence] of features.terms) {
     const idf = model.idf.get(term);
     if (idf === undefined) continue;
     const strength = idf * saturate(occurrence.count, parameters.saturation);
-    for (const posting of model.postings.get(term) ?? []) {
+    const postings = model.postings.get(term) ?? [];
+    // What every described classification gets from this term (0 unless all of them want it).
+    let common = 0;
+    if (model.describedCount >= 2) {
+      let covered = 0;
+      common = Number.POSITIVE_INFINITY;
+      for (const posting of postings) {
+        if (model.profiles[posting.classIndex]?.isOther) continue;
+        covered++;
+        common = Math.min(common, posting.weight * strength);
+      }
+      if (covered < model.describedCount) common = 0;
+      shared += common;
+    }
+    for (const posting of postings) {
       const amount = posting.weight * strength;
+      const isOther = model.profiles[posting.classIndex]?.isOther === true;
       raw[posting.classIndex] = (raw[posting.classIndex] ?? 0) + amount;
-      contributions[posting.classIndex]?.push({ term, amount, occurrence, source: posting.source });
+      contributions[posting.classIndex]?.push({
+        term,
+        amount,
+        distinctive: isOther ? amount : amount - common,
+        occurrence,
+        source: posting.source,
+      });
     }
     for (const posting of model.penalties.get(term) ?? []) {
       const amount = -posting.weight * strength;
       raw[posting.classIndex] = (raw[posting.classIndex] ?? 0) + amount;
-      contributions[posting.classIndex]?.push({ term, amount, occurrence, source: 'rule' });
+      contributions[posting.classIndex]?.push({ term, amount, distinctive: amount, occurrence, source: 'rule' });
     }
   }
+  const discount = (1 - parameters.sharedEvidenceWeight) * shared;
 
   const lengthNorm = Math.max(1, features.wordCount) ** parameters.lengthExponent;
   return model.profiles.map((profile, classIndex) => {
     const mass = Math.max(1, model.profileMass[classIndex] ?? 1);
-    const evidence = (raw[classIndex] ?? 0) / (lengthNorm * mass ** parameters.massExponent);
+    const own = profile.isOther ? (raw[classIndex] ?? 0) : (raw[classIndex] ?? 0) - discount;
+    const evidence = own / (lengthNorm * mass ** parameters.massExponent);
     const list = contributions[classIndex] ?? [];
-    list.sort((a, b) => Math.abs(b.amount) - Math.abs(a.amount) || (a.term < b.term ? -1 : 1));
+    list.sort((a, b) => Math.abs(b.distinctive) - Math.abs(a.distinctive) || (a.term < b.term ? -1 : 1));
     return {
       classIndex,
       score: profile.isOther ? parameters.otherBaseline + evidence : evidence,

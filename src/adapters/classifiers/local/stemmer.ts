@@ -160,9 +160,21 @@ const step5 = (input: string): string => {
   return w;
 };
 
+/** Words Porter would merge with an unrelated word ("news" with "new"). */
+const EXCEPTIONS: Readonly<Record<string, string>> = {
+  news: 'news',
+  series: 'series',
+  species: 'species',
+  analyses: 'analysi',
+  business: 'business',
+  businesses: 'business',
+};
+
 /** Stems one lowercase word of ASCII letters; short words and words with digits are returned as they are. */
 export const stem = (word: string): string => {
   if (word.length <= 2 || /[^a-z]/.test(word)) return word;
+  const exception = EXCEPTIONS[word];
+  if (exception !== undefined) return exception;
   let w = step1ab(word);
   if (w.endsWith('y') && hasVowel(w.slice(0, -1))) w = w.slice(0, -1) + 'i';
   w = applyRules(w, STEP2, 0);

@@ -141,7 +141,7 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
       enjoy, try, available, stores, store, retailer, brand, products, product, package, pack, smooth, fresh,
       rich, premium, guaranteed, satisfaction, money back, redeem, expires, rebate, deal, mail in, style, love,
       new, now, buy, look`,
-    cues: { exclamations: 2, 'toll-free': 2, 'short-text': 0.7 },
+    cues: { exclamations: 2, 'toll-free': 2, 'short-text': 1 },
   },
   {
     id: 'bank-statement',
@@ -170,7 +170,7 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
     terms: `thank you, please, call, see, attached, copy, info, information, handwritten, regarding, asap,
       discussed, review, return, file, comments, let me know, ok, would you, could you, forward, pls, attn,
       message, phone, called, fax`,
-    cues: { 'short-text': 2.5 },
+    cues: { 'short-text': 1.5 },
   },
   {
     id: 'payslip',
