@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.js';
 import { migrateToLatest } from './migrations.js';
@@ -36,7 +36,7 @@ export async function openDatabase(config: DatabaseConfig, opts: OpenOptions = {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    await migrateToLatest(db as Kysely<unknown>);
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const schema = opts.pgSchema;
@@ -56,6 +56,8 @@ export async function openDatabase(config: DatabaseConfig, opts: OpenOptions = {
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db as Kysely<unknown>);
+  // Kysely keeps its migration bookkeeping in the schema we work in (search_path may point elsewhere than public).
+  const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  await migrateToLatest(db as Kysely<unknown>, 'postgres', schema ?? current.rows[0]?.schema ?? 'public');
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

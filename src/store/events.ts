@@ -54,8 +54,7 @@ export async function listEventsFor(ex: Executor, resourceId: string): Promise<S
     .selectFrom('events')
     .selectAll()
     .where('resource_id', '=', resourceId)
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
+    .orderBy('seq', 'asc')
     .execute();
   return rows.map((r) => ({
     eventId: r.id,

@@ -1,10 +1,12 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 
 /**
  * Migrations live in code so the compiled server carries them; both dialects run the same ones.
  * Never edit a released migration: add a new one.
  */
-const migrations: Record<string, Migration> = {
+type Dialect = 'sqlite' | 'postgres';
+
+const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0001_core': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -191,9 +193,13 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('jobs_ready').on('jobs').columns(['priority', 'run_at']).execute();
 
+      // seq orders events written in the same millisecond; the webhook dispatcher reads by it.
       await db.schema
         .createTable('events')
-        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('id', 'text', (c) => c.notNull().unique())
         .addColumn('workspace_id', 'text', (c) => c.notNull())
         .addColumn('type', 'text', (c) => c.notNull())
         .addColumn('resource_id', 'text', (c) => c.notNull())
@@ -206,15 +212,17 @@ const migrations: Record<string, Migration> = {
         .columns(['workspace_id', 'created_at', 'id'])
         .execute();
       await db.schema.createIndex('events_resource').on('events').columns(['resource_id']).execute();
-      await sql`select 1`.execute(db);
     },
   },
-};
+});
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+/**
+ * `schema` names the PostgreSQL schema that holds Kysely's own migration tables; without it Kysely
+ * may find those tables in another schema of the same database and skip creating its own.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -124,6 +124,7 @@ export interface Database {
     created_at: string;
   };
   events: {
+    seq: Generated<number>;
     id: string;
     workspace_id: string;
     type: string;

@@ -3,7 +3,9 @@ import { makePdf } from '../fixtures/make-pdf.js';
 import { parser } from '../fixtures/parse.js';
 import { junkBytes, utf8, utf16le } from '../fixtures/text-bytes.js';
 
-const PNG_HEADER = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44]);
+const PNG_HEADER = new Uint8Array([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44,
+]);
 const ZIP_HEADER = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0, 8, 0]);
 
 describe('detect', () => {
@@ -25,7 +27,9 @@ describe('detect', () => {
   });
 
   it('recognises unmistakable markup whatever the name', () => {
-    expect(parser.detect(utf8('<!DOCTYPE html><html><body>Hi</body></html>'), 'page.txt')?.fileType).toBe('HTML');
+    expect(parser.detect(utf8('<!DOCTYPE html><html><body>Hi</body></html>'), 'page.txt')?.fileType).toBe(
+      'HTML',
+    );
     expect(parser.detect(utf8('<?xml version="1.0"?><root>x</root>'), 'data.txt')?.fileType).toBe('XML');
     expect(parser.detect(utf8('<?xml version="1.0"?><html><body>x</body></html>'), 'a.xml')?.fileType).toBe(
       'HTML',

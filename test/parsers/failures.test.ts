@@ -11,7 +11,9 @@ describe('unsupported and unreadable files', () => {
   });
 
   it('names the detected kind for a PNG, even one called .txt', async () => {
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44]);
+    const png = new Uint8Array([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44,
+    ]);
     const failure = await expectFailure(parse(png, 'notes.txt'), 'FILE_TYPE_NOT_SUPPORTED');
     expect(failure.message).toMatch(/PNG image \(notes\.txt\)/);
   });

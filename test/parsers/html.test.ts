@@ -25,7 +25,14 @@ describe('HTML', () => {
     expect(text).toContain('Revenue grew 12%. See details.');
     expect(text).toContain('* One\n* Two');
     expect(text).toMatch(/Item Price\nWidget 9.99/);
-    for (const absent of ['color: red', 'do not index', 'nor this', 'example.com', 'hidden tagged', 'Ignored']) {
+    for (const absent of [
+      'color: red',
+      'do not index',
+      'nor this',
+      'example.com',
+      'hidden tagged',
+      'Ignored',
+    ]) {
       expect(text).not.toContain(absent);
     }
     expect(doc.pages[0]?.markdown).toBe(text);

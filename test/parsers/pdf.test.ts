@@ -5,7 +5,10 @@ import { expectFailure, parse, texts } from '../fixtures/parse.js';
 
 describe('PDF', () => {
   it('gives one page per PDF page with line breaks where the baseline changes', async () => {
-    const pdf = makePdf(['Invoice 42\nTotal due: 100 EUR (incl. VAT)\nCafé au lait', 'Second page\nlast line']);
+    const pdf = makePdf([
+      'Invoice 42\nTotal due: 100 EUR (incl. VAT)\nCafé au lait',
+      'Second page\nlast line',
+    ]);
     const doc = await parse(pdf, 'invoice.pdf');
     expect(doc.fileType).toBe('PDF');
     expect(doc.mimeType).toBe('application/pdf');

@@ -26,7 +26,9 @@ describe('plain text', () => {
   });
 
   it('falls back to Windows-1252 when the bytes are not valid UTF-8', async () => {
-    expect(texts(await parse(latin1('Café crème, naïve façade'), 'menu.txt'))).toEqual(['Café crème, naïve façade']);
+    expect(texts(await parse(latin1('Café crème, naïve façade'), 'menu.txt'))).toEqual([
+      'Café crème, naïve façade',
+    ]);
     // 0x80 is the euro sign in Windows-1252 (a C1 control in strict Latin-1).
     expect(texts(await parse(new Uint8Array([0x31, 0x30, 0x20, 0x80]), 'price.txt'))).toEqual(['10 €']);
   });

@@ -10,9 +10,10 @@ const CANDIDATES: Delimiter[] = [',', ';', '\t', '|'];
 /** Records looked at to choose the delimiter. */
 const SAMPLE_RECORDS = 50;
 
+/** A null delimiter reads one column per record (quotes and line breaks still apply). */
 export function readCsvRecords(
   text: string,
-  delimiter: Delimiter,
+  delimiter: Delimiter | null,
   limit = Number.POSITIVE_INFINITY,
 ): string[][] {
   const records: string[][] = [];
@@ -65,8 +66,9 @@ export function detectDelimiter(text: string, preferred: Delimiter): Delimiter |
   let best: { delimiter: Delimiter; consistent: number; width: number } | null = null;
   const ordered = [preferred, ...CANDIDATES.filter((d) => d !== preferred)];
   for (const delimiter of ordered) {
+    // Blank lines say nothing about the delimiter; rows of empty cells (",,") do.
     const widths = readCsvRecords(text, delimiter, SAMPLE_RECORDS)
-      .filter((record) => record.some((field) => field.trim() !== ''))
+      .filter((record) => record.length > 1 || record[0]?.trim() !== '')
       .map((record) => record.length);
     const width = modeOf(widths);
     if (width < 2) continue;

@@ -4,6 +4,7 @@
  */
 
 import { emptyFile } from './failures.js';
+import { decodeWindows1252 } from './windows-1252.js';
 
 export type UnicodeEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be';
 
@@ -76,6 +77,8 @@ export function decodeText(
     };
   }
   const declared = declaredDecoder(declaredCharset);
+  if (declared?.encoding === 'windows-1252')
+    return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
   if (declared) return { text: declared.decode(bytes), encoding: declared.encoding };
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, {
@@ -84,7 +87,7 @@ export function decodeText(
     return { text, encoding: 'utf-8' };
   } catch {
     // Invalid UTF-8 is nearly always a legacy Western file; Windows-1252 is a superset of Latin-1's printables.
-    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+    return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
   }
 }
 

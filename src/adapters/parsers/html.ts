@@ -31,12 +31,24 @@ const HIDDEN = [
 
 const OPTIONS: HtmlToTextOptions = {
   wordwrap: false,
+  formatters: {
+    // A cell's text followed by a word break, so adjacent cells never run together ("Mo0.39").
+    tableCell: (elem, walk, builder) => {
+      walk(elem.children, builder);
+      builder.addInline(' ');
+    },
+  },
   selectors: [
     ...HIDDEN.map((selector) => ({ selector, format: 'skip' })),
+    { selector: 'hr', format: 'skip' },
     { selector: 'a', options: { ignoreHref: true } },
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
-    // Wide columns and no upper-casing: the table's words matter here, not its ASCII-art layout.
-    { selector: 'table', options: { maxColumnWidth: 10_000, uppercaseHeaderCells: false } },
+    // Tables as rows of words, not html-to-text's column layout: it glues the cells of tables it does not
+    // consider data tables, and malformed nesting (tables in tables without cells) is common in the wild.
+    { selector: 'table', format: 'block' },
+    { selector: 'tr', format: 'block', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
+    { selector: 'td', format: 'tableCell' },
+    { selector: 'th', format: 'tableCell' },
   ],
 };
 

@@ -20,6 +20,8 @@ export type CueId =
   | 'fill-in-blanks'
   | 'checkboxes'
   | 'empty-labels'
+  | 'labelled-fields'
+  | 'fragmented-layout'
   | 'resume-sections'
   | 'year-ranges'
   | 'paper-sections'
@@ -74,6 +76,7 @@ const countDistinct = (pattern: RegExp) => (text: string) => {
   return { count: seen.size, sample };
 };
 
+const PRICED_LINE_END = /\s\$?\d[\d,]*\.\d{2}\s*$/;
 const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*';
 
 export const CUE_DEFINITIONS: readonly CueDefinition[] = [
@@ -158,7 +161,17 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     id: 'line-items',
     label: 'priced line items',
     minCount: 2,
-    find: countMatches(/^[^\n]*[a-z][^\n]*\s\$?\d[\d,]*\.\d{2}\s*$/gim),
+    find: (text) => {
+      // Line by line: one regex over the whole page backtracks quadratically on long lines.
+      let count = 0;
+      let sample: string | null = null;
+      for (const line of text.split('\n')) {
+        if (line.length > 200 || !PRICED_LINE_END.test(line) || !/[a-z]/i.test(line)) continue;
+        count++;
+        sample ??= line.trim();
+      }
+      return { count, sample };
+    },
   },
   {
     id: 'fill-in-blanks',
@@ -177,6 +190,14 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     label: 'labelled fields ("Name:")',
     minCount: 4,
     find: countMatches(/^\s*(?:\d{1,2}[.)]\s*)?[A-Za-z][A-Za-z #'/()&.-]{1,38}:\s*(?:_*\s*)$/gm),
+  },
+  {
+    id: 'labelled-fields',
+    label: 'many "Label:" fields',
+    minCount: 4,
+    find: countDistinct(
+      /(?:^|\s{2,}|\|)\s*(?!(?:to|from|subject|date|cc|re)\s*:)([A-Z][A-Za-z#&/().' -]{1,28}):(?=\s|$)/gm,
+    ),
   },
   {
     id: 'resume-sections',
@@ -262,6 +283,22 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
 
 /** Below this many words a document counts as short (notes, adverts, cover slips). */
 const SHORT_TEXT_WORDS = 60;
+/** Forms, adverts and slips come out of OCR as many short lines; prose as long ones. */
+const FRAGMENTED_MIN_LINES = 8;
+const FRAGMENTED_SHORT_LINE_WORDS = 3;
+const FRAGMENTED_SHARE = 0.65;
+
+const fragmentedShare = (text: string): { lines: number; share: number } => {
+  let lines = 0;
+  let short = 0;
+  for (const line of text.split(/\r?\n/)) {
+    const words = line.match(/[A-Za-z]{2,}/g)?.length ?? 0;
+    if (words === 0) continue;
+    lines++;
+    if (words <= FRAGMENTED_SHORT_LINE_WORDS) short++;
+  }
+  return { lines, share: lines === 0 ? 0 : short / lines };
+};
 
 /** Finds every cue, keeping the page where it is strongest. */
 export const detectCues = (
@@ -280,6 +317,20 @@ export const detectCues = (
       } else {
         previous.count += count;
       }
+    }
+  }
+  for (const page of pages) {
+    const { lines, share } = fragmentedShare(page.text);
+    if (lines < FRAGMENTED_MIN_LINES || share < FRAGMENTED_SHARE) continue;
+    const term = cueTerm('fragmented-layout');
+    if (!hits.has(term)) {
+      hits.set(term, {
+        id: 'fragmented-layout',
+        label: `mostly short lines (${Math.round(share * 100)}%)`,
+        count: 1,
+        pageNumber: page.pageNumber,
+        sample: null,
+      });
     }
   }
   if (wordCount > 0 && wordCount < SHORT_TEXT_WORDS) {

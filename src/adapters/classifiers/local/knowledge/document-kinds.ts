@@ -10,7 +10,7 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
       unit price, amount, total, customer, customer number, account number, po number, purchase order, billing,
       charges, rate, payable, wire transfer, bank details, iban, swift, vendor, supplier, item, discount, shipping,
       freight, handling, past due, overdue, tax id, vat number, terms`,
-    cues: { 'money-amounts': 1, 'total-line': 1.5, 'line-items': 1, 'street-address': 0.3 },
+    cues: { 'money-amounts': 1, 'total-line': 1.5, 'line-items': 1, 'street-address': 0.3, 'labelled-fields': 0.5 },
   },
   {
     id: 'receipt',
@@ -84,7 +84,7 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
       supervised, assistant, associate, intern, internship, languages, fluent, birth, date of birth, birthplace,
       nationality, citizen, citizenship, married, marital status, member, membership, society, honors, awards,
       publications, appointed, professor, fellow, present, institute, instructor, thesis`,
-    cues: { 'resume-sections': 3, 'year-ranges': 2 },
+    cues: { 'resume-sections': 3, 'year-ranges': 2, 'labelled-fields': 0.5 },
   },
   {
     id: 'form',
@@ -94,7 +94,14 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
       check, check box, applicant, application, complete, completed, fill, section, yes, no, if yes,
       please specify, approved, number, code, title, attach, submit, required, item, block, initial, initials,
       instructions, date, department, describe`,
-    cues: { 'fill-in-blanks': 2.5, checkboxes: 2, 'empty-labels': 2, 'signature-line': 1 },
+    cues: {
+      'fill-in-blanks': 2.5,
+      checkboxes: 2,
+      'empty-labels': 2,
+      'labelled-fields': 2,
+      'fragmented-layout': 1,
+      'signature-line': 1,
+    },
   },
   {
     id: 'report',
@@ -141,7 +148,7 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
       enjoy, try, available, stores, store, retailer, brand, products, product, package, pack, smooth, fresh,
       rich, premium, guaranteed, satisfaction, money back, redeem, expires, rebate, deal, mail in, style, love,
       new, now, buy, look`,
-    cues: { exclamations: 2, 'toll-free': 2, 'short-text': 1 },
+    cues: { exclamations: 2, 'toll-free': 2, 'short-text': 1, 'fragmented-layout': 0.7 },
   },
   {
     id: 'bank-statement',
@@ -161,7 +168,7 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
       employer identification number, ein, ssn, social security, social security number, gross,
       adjusted gross income, schedule, form, line, amount, dependent, dependents, credit, payer, recipient,
       compensation, medicare, revenue, fiscal, return`,
-    cues: { 'tax-form-number': 3, 'empty-labels': 0.5, checkboxes: 0.5, 'money-amounts': 0.5 },
+    cues: { 'tax-form-number': 3, 'empty-labels': 0.5, 'labelled-fields': 0.7, checkboxes: 0.5, 'money-amounts': 0.5 },
   },
   {
     id: 'note',
@@ -170,7 +177,7 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
     terms: `thank you, please, call, see, attached, copy, info, information, handwritten, regarding, asap,
       discussed, review, return, file, comments, let me know, ok, would you, could you, forward, pls, attn,
       message, phone, called, fax`,
-    cues: { 'short-text': 1.5 },
+    cues: { 'short-text': 1.5, 'fragmented-layout': 0.5 },
   },
   {
     id: 'payslip',
