@@ -1,0 +1,535 @@
+/**
+ * HTTP and end-to-end throughput of a Docsort server, with a bare Fastify baseline measured in the
+ * same run on the same machine.
+ *
+ *   npm run bench                                    SQLite only
+ *   DATABASE_URL_TEST=postgres://... npm run bench   also PostgreSQL (in a throw-away schema)
+ *
+ * (a) GET /classify_runs/{id} against the real app (startServer: auth, SQLite, worker idle),
+ * (b) the same load against a bare Fastify route returning the very same JSON object,
+ * (c) end-to-end runs/second: K one-page text runs through POST /classify_runs until all are
+ *     PROCESSED, worker concurrency 2 in the server process (the embedded default),
+ * (d) (a) and (c) on PostgreSQL when DATABASE_URL_TEST is set.
+ *
+ * The load generator is this same file started as a separate process (`--loadgen`), so client and
+ * server each get an event loop; they still share the machine's cores. Prints figures to stdout (and
+ * a JSON copy to bench/results/, which is gitignored); never part of the test suite.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const SELF = fileURLToPath(import.meta.url);
+const API_VERSION = '2026-02-09';
+
+const CONNECTIONS = 32;
+const DURATION_MS = 5_000;
+const WARMUP_MS = 1_000;
+const E2E_RUNS = 200;
+const E2E_SUBMITTERS = 8;
+const WORKER_CONCURRENCY = 2;
+
+// ---------------------------------------------------------------------------------------------
+// Load generator (runs in its own process)
+// ---------------------------------------------------------------------------------------------
+
+interface LoadSpec {
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+  connections: number;
+  durationMs: number;
+  warmupMs: number;
+}
+
+interface LoadResult {
+  requests: number;
+  errors: number;
+  non2xx: number;
+  elapsedMs: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  bodyBytes: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? Number.NaN;
+}
+
+/** `connections` keep-alive connections, one request in flight on each, for a fixed time. */
+async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
+  const pool = new Pool(spec.origin, { connections: spec.connections, pipelining: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  let bodyBytes = 0;
+  const phase = async (ms: number, record: boolean) => {
+    const end = performance.now() + ms;
+    await Promise.all(
+      Array.from({ length: spec.connections }, async () => {
+        while (performance.now() < end) {
+          const t0 = performance.now();
+          try {
+            const res = await pool.request({ path: spec.path, method: 'GET', headers: spec.headers });
+            const body = await res.body.arrayBuffer();
+            if (!record) continue;
+            latencies.push(performance.now() - t0);
+            bodyBytes = body.byteLength;
+            if (res.statusCode < 200 || res.statusCode > 299) non2xx += 1;
+          } catch {
+            if (record) errors += 1;
+          }
+        }
+      }),
+    );
+  };
+  await phase(spec.warmupMs, false);
+  const start = performance.now();
+  await phase(spec.durationMs, true);
+  const elapsedMs = performance.now() - start;
+  await pool.close();
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: latencies.length,
+    errors,
+    non2xx,
+    elapsedMs,
+    rps: latencies.length / (elapsedMs / 1000),
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    bodyBytes,
+  };
+}
+
+const RESULT_PREFIX = 'LOADGEN_RESULT ';
+
+async function loadgenMain(): Promise<void> {
+  const spec = JSON.parse(process.argv[3] ?? '{}') as LoadSpec;
+  const result = await generateLoad(spec);
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
+
+/** Start the load generator as a separate process and wait for its figures. */
+function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--loadgen', JSON.stringify(spec)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (code !== 0 || !line) reject(new Error(`load generator exited with ${code}: ${out}`));
+      else resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as LoadResult);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers under test (in this process)
+// ---------------------------------------------------------------------------------------------
+
+const CLASSIFY_CONFIG = {
+  classifications: [
+    {
+      id: 'invoice',
+      type: 'invoice',
+      description: 'A bill from a supplier listing items, amounts and the total due.',
+    },
+    {
+      id: 'letter',
+      type: 'letter',
+      description: 'A business letter addressed to a person, with a greeting and a signature.',
+    },
+    { id: 'other', type: 'other', description: 'Anything else.' },
+  ],
+};
+
+/** About one page of text (~2 KB), in three kinds, numbered so no two files are byte-identical. */
+function onePageText(i: number): string {
+  const kind = i % 3;
+  const lines: string[] = [];
+  if (kind === 0) {
+    lines.push(`INVOICE No. 2024-${1000 + i}`, 'Bill to: Acme Corp, 12 Harbour Road, Springfield', '');
+    for (let n = 1; n <= 24; n++)
+      lines.push(`Item ${n}: consulting services, ${n} hours at $120 ........ $${n * 120}.00`);
+    lines.push('', 'Subtotal $36,000.00', 'Tax $2,880.00', 'Total due: $38,880.00', 'Payment terms: net 30');
+  } else if (kind === 1) {
+    lines.push(`Ref. L-${i}`, '', 'Dear Ms. Smith,', '');
+    for (let n = 0; n < 12; n++) {
+      lines.push(
+        'Thank you for your letter of 3 March. We are pleased to confirm our meeting next week and look forward to discussing the proposal with your team.',
+      );
+    }
+    lines.push('', 'Sincerely,', 'John Doe', 'Director');
+  } else {
+    lines.push(`Meeting notes #${i}`, '');
+    for (let n = 0; n < 14; n++) {
+      lines.push(
+        `Topic ${n + 1}: the committee reviewed the schedule for the garden renovation and agreed to revisit the planting plan.`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+interface DocsortUnderTest {
+  origin: string;
+  apiKey: string;
+  stop(): Promise<void>;
+  countTerminal(): Promise<{ processed: number; failed: number }>;
+}
+
+async function startDocsort(
+  database: 'sqlite' | { pgUrl: string; schema: string },
+): Promise<DocsortUnderTest> {
+  const { loadConfig } = await import('../src/config/config.js');
+  const { startServer } = await import('../src/main/serve.js');
+  const { newApiKeySecret } = await import('../src/lib/ids.js');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docsort-bench-'));
+  const apiKey = newApiKeySecret();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DOCSORT_DATA_DIR: dataDir,
+    DOCSORT_API_KEY: apiKey,
+    DOCSORT_LOG_LEVEL: 'silent',
+    DOCSORT_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+    // The schema rides on the connection string: node-postgres sends `options` as a startup option.
+    ...(database === 'sqlite'
+      ? {}
+      : {
+          DATABASE_URL: `${database.pgUrl}${database.pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${database.schema}`)}`,
+        }),
+  });
+  const server = await startServer(config);
+  const address = server.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const db = server.container.deps.db;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    apiKey,
+    async stop() {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    async countTerminal() {
+      const rows = await db
+        .selectFrom('classify_runs')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', 'in', ['PROCESSED', 'FAILED'])
+        .groupBy('status')
+        .execute();
+      const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+      return { processed: n('PROCESSED'), failed: n('FAILED') };
+    },
+  };
+}
+
+function apiHeaders(apiKey: string): Record<string, string> {
+  return { authorization: `Bearer ${apiKey}`, 'x-extend-api-version': API_VERSION };
+}
+
+async function call(s: DocsortUnderTest, method: string, p: string, body?: unknown) {
+  const res = await fetch(s.origin + p, {
+    method,
+    headers: {
+      ...apiHeaders(s.apiKey),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text.slice(0, 500)}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** One processed run to read back under load; returns its id and its JSON as served. */
+async function processedRun(s: DocsortUnderTest): Promise<{ id: string; json: Record<string, unknown> }> {
+  const created = await call(s, 'POST', '/classify_runs', {
+    config: CLASSIFY_CONFIG,
+    file: { text: onePageText(0) },
+  });
+  const id = String(created['id']);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const run = await call(s, 'GET', `/classify_runs/${id}`);
+    if (run['status'] === 'PROCESSED') return { id, json: run };
+    if (run['status'] === 'FAILED' || Date.now() > deadline)
+      throw new Error(`sample run ended ${run['status']}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function benchGet(s: DocsortUnderTest, id: string): Promise<LoadResult> {
+  return runLoad({
+    origin: s.origin,
+    path: `/classify_runs/${id}`,
+    headers: apiHeaders(s.apiKey),
+    connections: CONNECTIONS,
+    durationMs: DURATION_MS,
+    warmupMs: WARMUP_MS,
+  });
+}
+
+async function benchBareFastify(json: Record<string, unknown>): Promise<LoadResult> {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ logger: false });
+  app.get('/classify_runs/:id', async () => json);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  try {
+    return await runLoad({
+      origin: `http://127.0.0.1:${port}`,
+      path: `/classify_runs/${String(json['id'])}`,
+      headers: apiHeaders('sk_unused_by_the_bare_route'),
+      connections: CONNECTIONS,
+      durationMs: DURATION_MS,
+      warmupMs: WARMUP_MS,
+    });
+  } finally {
+    await app.close();
+  }
+}
+
+interface E2eResult {
+  runs: number;
+  submitSeconds: number;
+  submitPerSecond: number;
+  totalSeconds: number;
+  runsPerSecond: number;
+  processed: number;
+  failed: number;
+}
+
+/** K runs through POST /classify_runs by a few concurrent submitters; clock stops when all are terminal. */
+async function benchEndToEnd(s: DocsortUnderTest, k: number): Promise<E2eResult> {
+  const base = await s.countTerminal();
+  const texts = Array.from({ length: k }, (_, i) => onePageText(i + 1));
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: E2E_SUBMITTERS }, async () => {
+      while (next < k) {
+        const i = next++;
+        await call(s, 'POST', '/classify_runs', { config: CLASSIFY_CONFIG, file: { text: texts[i] } });
+      }
+    }),
+  );
+  const submitted = performance.now();
+  let done = { processed: 0, failed: 0 };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const now = await s.countTerminal();
+    done = { processed: now.processed - base.processed, failed: now.failed - base.failed };
+    if (done.processed + done.failed >= k) break;
+    if (Date.now() > deadline)
+      throw new Error(`only ${done.processed + done.failed}/${k} runs finished in 60 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const finished = performance.now();
+  return {
+    runs: k,
+    submitSeconds: (submitted - t0) / 1000,
+    submitPerSecond: k / ((submitted - t0) / 1000),
+    totalSeconds: (finished - t0) / 1000,
+    runsPerSecond: k / ((finished - t0) / 1000),
+    processed: done.processed,
+    failed: done.failed,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+
+function loadRow(name: string, r: LoadResult, baseline?: LoadResult): string[] {
+  return [
+    name,
+    f0(r.rps),
+    baseline ? `${((r.rps / baseline.rps) * 100).toFixed(0)}%` : '100%',
+    f2(r.p50),
+    f2(r.p90),
+    f2(r.p99),
+    f1(r.max),
+    f0(r.requests),
+    String(r.errors + r.non2xx),
+    String(r.bodyBytes),
+  ];
+}
+
+async function createPgSchema(url: string, schema: string, drop: boolean): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      drop ? `drop schema if exists "${schema}" cascade` : `create schema if not exists "${schema}"`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const cpus = os.cpus();
+  const pgUrl = process.env['DATABASE_URL_TEST'];
+  const say = (s = '') => process.stdout.write(`${s}\n`);
+  say(`Docsort bench — ${new Date().toISOString()}`);
+  say(
+    `Node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} CPU(s): ${cpus[0]?.model ?? 'unknown'}`,
+  );
+  say(
+    `NOTE: the load generator (a separate Node process) and the server (this process, one event loop) share these ${cpus.length} cores;`,
+  );
+  say('      req/s are a floor for the server alone, and the two compete for CPU during every measurement.');
+  say('');
+
+  const loads: { name: string; result: LoadResult }[] = [];
+  const e2e: { name: string; result: E2eResult }[] = [];
+
+  // (a) Docsort on SQLite, then (b) bare Fastify with the same JSON.
+  say('Measuring (a) Docsort GET /classify_runs/{id} on SQLite...');
+  const sqlite = await startDocsort('sqlite');
+  let sample: { id: string; json: Record<string, unknown> };
+  try {
+    sample = await processedRun(sqlite);
+    loads.push({
+      name: 'Docsort GET /classify_runs/{id}, SQLite',
+      result: await benchGet(sqlite, sample.id),
+    });
+  } finally {
+    await sqlite.stop();
+  }
+  say('Measuring (b) bare Fastify route, same JSON...');
+  loads.push({ name: 'bare Fastify route, same JSON object', result: await benchBareFastify(sample.json) });
+
+  // (c) end to end on a fresh SQLite server.
+  say(`Measuring (c) end to end, ${E2E_RUNS} runs on SQLite...`);
+  const sqliteE2e = await startDocsort('sqlite');
+  try {
+    await processedRun(sqliteE2e); // warm the classifier's caches and the JIT, as a live server would be
+    e2e.push({ name: 'SQLite', result: await benchEndToEnd(sqliteE2e, E2E_RUNS) });
+  } finally {
+    await sqliteE2e.stop();
+  }
+
+  // (d) PostgreSQL, in a throw-away schema.
+  if (pgUrl) {
+    const schema = `bench_${randomBytes(6).toString('hex')}`;
+    await createPgSchema(pgUrl, schema, false);
+    try {
+      say('Measuring (d) Docsort GET /classify_runs/{id} on PostgreSQL...');
+      const pgServer = await startDocsort({ pgUrl, schema });
+      try {
+        const pgSample = await processedRun(pgServer);
+        loads.push({
+          name: 'Docsort GET /classify_runs/{id}, PostgreSQL',
+          result: await benchGet(pgServer, pgSample.id),
+        });
+        say(`Measuring (d) end to end, ${E2E_RUNS} runs on PostgreSQL...`);
+        e2e.push({ name: 'PostgreSQL', result: await benchEndToEnd(pgServer, E2E_RUNS) });
+      } finally {
+        await pgServer.stop();
+      }
+    } finally {
+      await createPgSchema(pgUrl, schema, true);
+    }
+  } else {
+    say('(d) skipped: DATABASE_URL_TEST is not set.');
+  }
+
+  const baseline = loads.find((l) => l.name.startsWith('bare'))?.result;
+  say('');
+  say(
+    `HTTP: GET, ${CONNECTIONS} keep-alive connections (undici Pool, 1 request in flight each), ` +
+      `${DURATION_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up`,
+  );
+  say(
+    table(
+      ['target', 'req/s', 'vs bare', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors', 'body B'],
+      loads.map((l) => loadRow(l.name, l.result, l.name.startsWith('bare') ? undefined : baseline)),
+    ),
+  );
+  say('');
+  say(
+    `End to end: ${E2E_RUNS} one-page text runs via POST /classify_runs (${E2E_SUBMITTERS} concurrent submitters), ` +
+      `clock stops when all are PROCESSED; API and worker (concurrency ${WORKER_CONCURRENCY}) in one process`,
+  );
+  say(
+    table(
+      [
+        'backend',
+        'runs',
+        'submit s',
+        'submit runs/s',
+        'all done s',
+        'runs/s end to end',
+        'PROCESSED',
+        'FAILED',
+      ],
+      e2e.map(({ name, result: r }) => [
+        name,
+        String(r.runs),
+        f2(r.submitSeconds),
+        f0(r.submitPerSecond),
+        f2(r.totalSeconds),
+        f1(r.runsPerSecond),
+        String(r.processed),
+        String(r.failed),
+      ]),
+    ),
+  );
+  say('');
+  say(`Total bench time ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+
+  const outDir = path.join(HERE, 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ node: process.version, cpus: cpus.length, cpu: cpus[0]?.model, loads, e2e }, null, 2)}\n`,
+  );
+  say(`JSON copy: ${path.relative(ROOT, file)}`);
+}
+
+try {
+  if (process.argv[2] === '--loadgen') await loadgenMain();
+  else await main();
+  // Keep-alive sockets of fetch's global agent would otherwise hold the process for a few seconds.
+  process.exit(0);
+} catch (err) {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}
