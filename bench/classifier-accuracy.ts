@@ -155,6 +155,21 @@ const ece = (ps: readonly Prediction[]): number => {
   return bins.reduce((sum, b) => (b.n === 0 ? sum : sum + (b.n / ps.length) * Math.abs(b.correct / b.n - b.confidence / b.n)), 0);
 };
 
+/** Accuracy against mean confidence per bin, for the bins that have documents. */
+const reliability = (ps: readonly Prediction[]): string => {
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, correct: 0, confidence: 0 }));
+  for (const p of ps) {
+    const bin = bins[Math.min(9, Math.floor(p.confidence * 10))]!;
+    bin.n++;
+    bin.confidence += p.confidence;
+    if (p.truth === p.predicted) bin.correct++;
+  }
+  return bins
+    .map((b, i) => (b.n === 0 ? null : `${i / 10}-${(i + 1) / 10}: n=${b.n} conf ${(b.confidence / b.n).toFixed(2)} acc ${(b.correct / b.n).toFixed(2)}`))
+    .filter((x) => x !== null)
+    .join(' | ');
+};
+
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 // ---------------------------------------------------------------- baseline: TF-IDF cosine to descriptions
@@ -360,6 +375,7 @@ const report = async (dataset: Dataset, parameters: Partial<EngineParameters>) =
   );
   const odd = predictions.filter((_, i) => i % 2 === 1);
   console.log(`odd-numbered half (held out when fitting with --fit): accuracy ${pct(accuracy(odd))}, ECE ${ece(odd).toFixed(3)}`);
+  console.log(`reliability: ${reliability(predictions)}`);
   console.log(confusion(predictions));
 };
 

@@ -31,8 +31,8 @@ export async function openDatabase(config: DatabaseConfig, opts: OpenOptions = {
     fs.mkdirSync(path.dirname(config.file), { recursive: true });
     const sqlite = new SqliteDatabase(config.file);
     sqlite.pragma('journal_mode = WAL');
-    // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
-    sqlite.pragma('synchronous = NORMAL');
+    // FULL: an accepted run survives a power loss too, not only a process crash (NORMAL would risk the last commits).
+    sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });

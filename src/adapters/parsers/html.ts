@@ -9,6 +9,7 @@ import { readTextDocument } from './encoding.js';
 import { noText } from './failures.js';
 import type { FormatParser } from './format-parser.js';
 import { plainPages } from './text-pages.js';
+import { declaredXmlEncoding } from './xml.js';
 
 /** Browsers look for the charset declaration in the first 1024 bytes; some pages put it a little later. */
 const META_PRESCAN_BYTES = 4096;
@@ -53,7 +54,8 @@ const OPTIONS: HtmlToTextOptions = {
 };
 
 export const parseHtml: FormatParser = async ({ bytes }) => {
-  const html = readTextDocument(bytes, declaredHtmlCharset(bytes));
+  // XHTML may declare its encoding only in the XML prolog.
+  const html = readTextDocument(bytes, declaredHtmlCharset(bytes) ?? declaredXmlEncoding(bytes));
   const pages = plainPages(convert(html, OPTIONS));
   if (pages.length === 0) throw noText('HTML file');
   return pages;

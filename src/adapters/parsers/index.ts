@@ -3,7 +3,7 @@
  * time budget, and enforces the page limit. Every failure leaves as a ParseFailure (spec §5.2).
  */
 
-import type { DocumentParser, ParsedDocument, ParseInput } from '../../ports/parser.js';
+import type { DocumentParser, ParsedDocument, ParsedPage, ParseInput } from '../../ports/parser.js';
 import { parseCsv } from './csv.js';
 import { withDeadline } from './deadline.js';
 import { type Format, sniffFile } from './detect.js';
@@ -40,7 +40,7 @@ async function parseDocument(input: ParseInput): Promise<ParsedDocument> {
   const sniffed = sniffFile(bytes, fileName, input.mimeType);
   if (!sniffed.supported) throw unsupportedType(sniffed.label, fileName);
   const { format, type } = sniffed;
-  let pages: Awaited<ReturnType<FormatParser>>;
+  let pages: ParsedPage[];
   try {
     pages = await withDeadline(
       limits.timeoutMs,

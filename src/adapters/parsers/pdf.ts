@@ -54,6 +54,7 @@ export const parsePdf: FormatParser = async ({ bytes, password, maxPages, signal
   signal.addEventListener('abort', abort, { once: true });
   try {
     const document = await task.promise;
+    if (document.numPages === 0) throw new ParseFailure('CORRUPT_FILE', 'The PDF has no pages.');
     if (document.numPages > maxPages) throw tooManyPages(document.numPages, maxPages);
     const pages: ParsedPage[] = [];
     for (let pageNumber = 1; pageNumber <= document.numPages; pageNumber++) {

@@ -7,10 +7,10 @@ export interface EngineParameters extends ScoringParameters {
 
 /** Fitted on the development sets (BBC News, Tobacco) with bench/classifier-accuracy.ts. */
 export const DEFAULT_PARAMETERS: EngineParameters = {
-  saturation: 1.2,
-  lengthExponent: 0.5,
-  massExponent: 0.5,
-  otherBaseline: 0.05,
-  sharedEvidenceWeight: 0.3,
-  temperature: 0.05,
+  saturation: 2.2,
+  lengthExponent: 0.8,
+  massExponent: 0,
+  otherBaseline: 0.115,
+  sharedEvidenceWeight: 0,
+  temperature: 0.14,
 };
