@@ -5,6 +5,7 @@
  *   npx tsx bench/classifier-accuracy.ts          figures with the shipped parameters
  *   npx tsx bench/classifier-accuracy.ts --fit    also search the scoring parameters on even-numbered documents
  *                                                 and report them on the odd-numbered ones
+ *   ... --fit --calibration-only                  keep the ranking parameters, fit only the confidence
  *
  * Data: ../shared/data/{bbc-news,tobacco} relative to the repository (override with DOCSORT_DATA_DIR).
  * Prints figures only; it never fails on them.
@@ -12,7 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { softmax } from '../src/adapters/classifiers/local/calibration.js';
+import { calibrate } from '../src/adapters/classifiers/local/calibration.js';
 import { type DocumentFeatures, extractFeatures } from '../src/adapters/classifiers/local/features.js';
 import { createLocalClassifier, LOCAL_ENGINE } from '../src/adapters/classifiers/local/index.js';
 import { type CompiledModel, compileModel } from '../src/adapters/classifiers/local/model.js';
@@ -241,9 +242,10 @@ const truthOf = (c: FitCase, d: LabelledDocument): string => {
 const predictCase = (c: FitCase, parameters: EngineParameters, indices: readonly number[]): Prediction[] =>
   indices.map((i) => {
     const scores = scoreDocument(c.prepared.model, c.prepared.features[i]!, parameters);
-    const probabilities = softmax(
+    const probabilities = calibrate(
       scores.map((s) => s.score),
-      parameters.temperature,
+      c.prepared.features[i]!.wordCount,
+      parameters,
     );
     let best = 0;
     probabilities.forEach((p, j) => {
@@ -260,9 +262,10 @@ const negativeLogLikelihood = (c: FitCase, parameters: EngineParameters, indices
   let total = 0;
   for (const i of indices) {
     const scores = scoreDocument(c.prepared.model, c.prepared.features[i]!, parameters);
-    const probabilities = softmax(
+    const probabilities = calibrate(
       scores.map((s) => s.score),
-      parameters.temperature,
+      c.prepared.features[i]!.wordCount,
+      parameters,
     );
     const truth = truthOf(c, c.dataset.documents[i]!);
     const j = c.prepared.model.profiles.findIndex((p) => p.id === truth);
@@ -280,9 +283,11 @@ const meanAccuracy = (cases: readonly FitCase[], parameters: EngineParameters): 
  * Fits in three steps on the even-numbered documents: the ranking parameters on the full configs, then what
  * decides "other" on full and reduced configs, then the temperature by negative log-likelihood.
  */
-const fit = (full: readonly FitCase[], reduced: readonly FitCase[]): EngineParameters => {
+const fit = (full: readonly FitCase[], reduced: readonly FitCase[], calibrationOnly: boolean): EngineParameters => {
   let best = { ...DEFAULT_PARAMETERS };
   let bestScore = -1;
+  const all = [...full, ...reduced];
+  if (calibrationOnly) return fitCalibration(all, best);
   const noOther = { otherBaseline: -1e9 };
   for (const massExponent of [0, 0.1, 0.2, 0.3, 0.4, 0.5]) {
     for (const saturation of [0.6, 0.9, 1.2, 1.6, 2.2]) {
@@ -296,7 +301,6 @@ const fit = (full: readonly FitCase[], reduced: readonly FitCase[]): EngineParam
   }
   console.log(`ranking: mass ${best.massExponent}, saturation ${best.saturation}, mean accuracy ${pct(bestScore)}`);
 
-  const all = [...full, ...reduced];
   bestScore = -1;
   for (const lengthExponent of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) {
     for (const sharedEvidenceWeight of [0, 0.15, 0.3, 0.5, 1]) {
@@ -316,16 +320,26 @@ const fit = (full: readonly FitCase[], reduced: readonly FitCase[]): EngineParam
       `mean accuracy ${pct(bestScore)}`,
   );
 
+  return fitCalibration(all, best);
+};
+
+const fitCalibration = (all: readonly FitCase[], ranked: EngineParameters): EngineParameters => {
+  let best = ranked;
   let bestLoss = Number.POSITIVE_INFINITY;
-  for (let temperature = 0.002; temperature < 5; temperature *= 1.05) {
-    const candidate = { ...best, temperature };
-    const loss = all.reduce((sum, c) => sum + negativeLogLikelihood(c, candidate, evenIndices(c.dataset)), 0);
-    if (loss < bestLoss) {
-      bestLoss = loss;
-      best = candidate;
+  for (const confidenceLengthExponent of [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8]) {
+    for (let temperature = 0.002; temperature < 20; temperature *= 1.05) {
+      const candidate = { ...ranked, temperature, confidenceLengthExponent };
+      const loss = all.reduce((sum, c) => sum + negativeLogLikelihood(c, candidate, evenIndices(c.dataset)), 0);
+      if (loss < bestLoss) {
+        bestLoss = loss;
+        best = candidate;
+      }
     }
   }
-  console.log(`temperature ${best.temperature.toFixed(4)}, mean NLL ${(bestLoss / all.length).toFixed(3)}`);
+  console.log(
+    `calibration: temperature ${best.temperature.toFixed(4)}, length exponent ${best.confidenceLengthExponent}, ` +
+      `mean NLL ${(bestLoss / all.length).toFixed(3)}`,
+  );
   return best;
 };
 
@@ -415,7 +429,7 @@ const main = async () => {
     });
     const full = [fitCase(news, null), fitCase(scans, null)];
     const reduced = [fitCase(news, 'sport'), fitCase(news, 'politics'), fitCase(scans, 'resume'), fitCase(scans, 'email')];
-    parameters = fit(full, reduced);
+    parameters = fit(full, reduced, process.argv.includes('--calibration-only'));
     console.log('fitted parameters (even-numbered documents; the odd-numbered half below is held out):', parameters);
   }
   for (const dataset of [news, scans]) await report(dataset, parameters);

@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CoreDeps } from '../core/context.js';
 import { ID_PREFIX, randomToken } from '../lib/ids.js';
 import { API_VERSION, authHook } from './plugins/auth.js';
@@ -50,6 +51,27 @@ export async function buildApp(deps: CoreDeps, opts: AppOptions = {}): Promise<F
       parts: 20,
     },
   });
+
+  // One source for validation and documentation: the OpenAPI document is generated from the zod schemas.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Docsort API',
+        version: API_VERSION,
+        description:
+          "Extend's classification API (version 2026-02-09) as Docsort serves it. Operations tagged `Docsort extension` are not part of Extend's API.",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A workspace API key, sk_...' },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);
   await app.register(fileContentRoute(deps));

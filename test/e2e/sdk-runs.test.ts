@@ -232,10 +232,10 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
       });
       created.push(run.id);
     }
-    const inline = await s.client.classifyRuns.createAndPoll(
-      { config: BASIC_CONFIG, file: { text: LETTER_TEXT, name: 'page-run-99-inline.txt' } },
-      FAST_POLL,
-    );
+    const inline = await s.client.classify({
+      config: BASIC_CONFIG,
+      file: { text: LETTER_TEXT, name: 'page-run-99-inline.txt' },
+    });
     await waitFor(
       async () => {
         const all = await s.client.classifyRuns.list({ classifierId: paging.id, maxPageSize: 100 });
@@ -285,8 +285,9 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
 
     const names = async (needle: string) =>
       (await s.client.classifyRuns.list({ fileNameContains: needle, maxPageSize: 100 })).data.map((r) => r.file?.name).sort();
-    expect(await names('page-run-1')).toEqual(['page-run-1.txt', 'page-run-10.txt', 'page-run-11.txt']);
-    expect(await names('PAGE-RUN-1')).toEqual(['page-run-1.txt', 'page-run-10.txt', 'page-run-11.txt']);
+    const ones = ['page-run-1.txt', 'page-run-10.txt', 'page-run-11.txt', 'page-run-12.txt'];
+    expect(await names('page-run-1')).toEqual(ones);
+    expect(await names('PAGE-RUN-1')).toEqual(ones);
     expect(await names('run-99')).toEqual(['page-run-99-inline.txt']);
     const both = await s.client.classifyRuns.list({ classifierId: paging.id, fileNameContains: 'page-run-9' });
     expect(both.data.map((r) => r.file?.name)).toEqual(['page-run-9.txt']);
@@ -294,11 +295,8 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
   });
 
   it('lists runs by status', async () => {
-    const ok = await s.client.classifyRuns.createAndPoll({ config: BASIC_CONFIG, file: { text: INVOICE_TEXT } }, FAST_POLL);
-    const bad = await s.client.classifyRuns.createAndPoll(
-      { config: BASIC_CONFIG, file: { url: 'http://127.0.0.1:1/status.pdf' } },
-      FAST_POLL,
-    );
+    const ok = await s.client.classify({ config: BASIC_CONFIG, file: { text: INVOICE_TEXT } });
+    const bad = await s.client.classify({ config: BASIC_CONFIG, file: { url: 'http://127.0.0.1:1/status.pdf' } });
     expect([ok.status, bad.status]).toEqual(['PROCESSED', 'FAILED']);
     const failed = await s.client.classifyRuns.list({ status: 'FAILED', maxPageSize: 1000 });
     expect(failed.data.map((r) => r.id)).toContain(bad.id);
@@ -329,7 +327,7 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
 
   it('an unsupported file (PNG) fails the run with FAILED_TO_PROCESS_FILE and a failed parse run', async () => {
     const png = await s.client.files.upload(pngFile('pixel.png'), {});
-    const run = await s.client.classifyRuns.createAndPoll({ config: BASIC_CONFIG, file: { id: png.id } }, FAST_POLL);
+    const run = await s.client.classify({ config: BASIC_CONFIG, file: { id: png.id } });
     expect(run).toMatchObject({ status: 'FAILED', failureReason: 'FAILED_TO_PROCESS_FILE', output: null, usage: null });
     expect(run.file?.id).toBe(png.id);
     expect(run.failureMessage).toContain('PNG');
@@ -338,7 +336,7 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
   });
 
   it('deletes a run but not its file or parse run', async () => {
-    const run = await s.client.classifyRuns.createAndPoll({ config: BASIC_CONFIG, file: { text: INVOICE_TEXT } }, FAST_POLL);
+    const run = await s.client.classify({ config: BASIC_CONFIG, file: { text: INVOICE_TEXT } });
     expect(await s.client.classifyRuns.delete(run.id)).toEqual({ id: run.id });
     await sdkError(s.client.classifyRuns.retrieve(run.id), Extend.NotFoundError, 404);
     await sdkError(s.client.classifyRuns.delete(run.id), Extend.NotFoundError, 404);
@@ -450,10 +448,7 @@ describe.each(backends())('SDK classify runs from URLs, and cancel (%s)', (backe
 
     const again = await sdkError(s.client.classifyRuns.cancel(run.id), Extend.BadRequestError, 400);
     expect(again.body.code).toBe('INVALID_REQUEST');
-    const finished = await s.client.classifyRuns.createAndPoll(
-      { config: BASIC_CONFIG, file: { text: INVOICE_TEXT } },
-      FAST_POLL,
-    );
+    const finished = await s.client.classify({ config: BASIC_CONFIG, file: { text: INVOICE_TEXT } });
     expect(finished.status).toBe('PROCESSED');
     await sdkError(s.client.classifyRuns.cancel(finished.id), Extend.BadRequestError, 400);
     await sdkError(s.client.classifyRuns.cancel('clr_nonexistent'), Extend.NotFoundError, 404);

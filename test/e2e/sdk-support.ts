@@ -6,8 +6,11 @@ import { type Extend, ExtendError } from 'extend-ai';
 import { expect } from 'vitest';
 import { makePdf } from '../fixtures/make-pdf.js';
 
-/** createAndPoll options: poll every 50 ms (the SDK's default is 1 s) and give up after 20 s. */
-export const FAST_POLL = { fastPollIntervalMs: 50, jitterFraction: 0, maxWaitMs: 20_000 };
+/**
+ * createAndPoll options: give up after 20 s instead of polling forever. (The SDK's classify-run wrapper
+ * forwards only maxWaitMs, initialDelayMs, maxDelayMs and jitterFraction, so it polls once a second.)
+ */
+export const FAST_POLL = { maxWaitMs: 20_000 };
 
 /** Extend's error envelope (spec §1.4). */
 export interface ErrorBody {

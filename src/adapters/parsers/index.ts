@@ -3,7 +3,7 @@
  * time budget, and enforces the page limit. Every failure leaves as a ParseFailure (spec §5.2).
  */
 
-import type { DocumentParser, ParsedDocument, ParsedPage, ParseInput } from '../../ports/parser.js';
+import type { DocumentParser, ParsedDocument, ParseInput } from '../../ports/parser.js';
 import { parseCsv } from './csv.js';
 import { withDeadline } from './deadline.js';
 import { type Format, sniffFile } from './detect.js';
@@ -30,7 +30,11 @@ export function createDocumentParser(): DocumentParser {
       const sniffed = sniffFile(bytes, fileName, mimeType);
       return sniffed.supported ? sniffed.type : null;
     },
-    parse: parseDocument,
+    // The port promises ParseFailure only: whatever else escapes (a bug, a library surprise) is wrapped.
+    parse: (input) =>
+      parseDocument(input).catch((error: unknown) => {
+        throw asParseFailure(error);
+      }),
   };
 }
 
@@ -40,23 +44,12 @@ async function parseDocument(input: ParseInput): Promise<ParsedDocument> {
   const sniffed = sniffFile(bytes, fileName, input.mimeType);
   if (!sniffed.supported) throw unsupportedType(sniffed.label, fileName);
   const { format, type } = sniffed;
-  let pages: ParsedPage[];
-  try {
-    pages = await withDeadline(
-      limits.timeoutMs,
-      () => timedOut(limits.timeoutMs),
-      (signal) =>
-        PARSERS[format]({
-          bytes,
-          format,
-          password: input.password ?? null,
-          maxPages: limits.maxPages,
-          signal,
-        }),
-    );
-  } catch (error) {
-    throw asParseFailure(error);
-  }
+  const pages = await withDeadline(
+    limits.timeoutMs,
+    () => timedOut(limits.timeoutMs),
+    (signal) =>
+      PARSERS[format]({ bytes, format, password: input.password ?? null, maxPages: limits.maxPages, signal }),
+  );
   if (pages.length === 0) throw noText('file');
   // Formats without real pages are split into ~3,000-character pages, so the limit applies to those too.
   if (pages.length > limits.maxPages) {

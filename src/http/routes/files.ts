@@ -11,7 +11,13 @@ export function fileRoutes(deps: CoreDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/files/upload',
-      { schema: { querystring: z.object({ convertToPdf: z.enum(['true', 'false']).optional() }) } },
+      {
+        schema: {
+          summary: 'Upload a file',
+          tags: ['Files'],
+          querystring: z.object({ convertToPdf: z.enum(['true', 'false']).optional() }),
+        },
+      },
       async (request) => {
         if (!request.isMultipart()) {
           throw invalid('Upload the file as multipart/form-data in a part named "file"', 'file');
@@ -38,14 +44,22 @@ export function fileRoutes(deps: CoreDeps): FastifyPluginAsyncZod {
         return uploadFile(deps, request.actor, { ...file, password });
       },
     );
-    app.get('/files/:id', { schema: { params: idParams } }, (request) =>
-      getFile(deps, request.actor, request.params.id),
+    app.get(
+      '/files/:id',
+      { schema: { summary: 'Get a file, with a presigned download URL', tags: ['Files'], params: idParams } },
+      (request) => getFile(deps, request.actor, request.params.id),
     );
-    app.get('/files', { schema: { querystring: ListFilesQuerySchema } }, (request) =>
-      listFiles(deps, request.actor, request.query),
+    app.get(
+      '/files',
+      { schema: { summary: 'List files', tags: ['Files'], querystring: ListFilesQuerySchema } },
+      (request) => listFiles(deps, request.actor, request.query),
     );
-    app.delete('/files/:id', { schema: { params: idParams } }, (request) =>
-      deleteFile(deps, request.actor, request.params.id),
+    app.delete(
+      '/files/:id',
+      {
+        schema: { summary: 'Delete a file, its bytes and its parse runs', tags: ['Files'], params: idParams },
+      },
+      (request) => deleteFile(deps, request.actor, request.params.id),
     );
   };
 }

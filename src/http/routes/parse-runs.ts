@@ -6,13 +6,17 @@ import { ListParseRunsQuerySchema } from '../../core/schemas.js';
 
 export function parseRunRoutes(deps: CoreDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/parse_runs', { schema: { querystring: ListParseRunsQuerySchema } }, (r) =>
-      listParseRuns(deps, r.actor, r.query),
+    app.get(
+      '/parse_runs',
+      { schema: { summary: 'List parse runs', tags: ['Parse runs'], querystring: ListParseRunsQuerySchema } },
+      (r) => listParseRuns(deps, r.actor, r.query),
     );
     app.get(
       '/parse_runs/:id',
       {
         schema: {
+          summary: 'Get a parse run',
+          tags: ['Parse runs'],
           params: z.object({ id: z.string().min(1).max(255) }),
           querystring: z.object({ responseType: z.enum(['json', 'url']).optional() }),
         },

@@ -11,3 +11,21 @@ export const softmax = (scores: readonly number[], temperature: number): number[
   const sum = exps.reduce((a, b) => a + b, 0);
   return exps.map((e) => e / sum);
 };
+
+export interface CalibrationParameters {
+  /** Softmax temperature for a one-word document. */
+  temperature: number;
+  /**
+   * Longer documents carry more evidence, so the same score gap means more certainty: the temperature is
+   * divided by wordCount ^ this exponent.
+   */
+  confidenceLengthExponent: number;
+}
+
+/** Probabilities for the classifications' scores, in the same order; they sum to 1. */
+export const calibrate = (
+  scores: readonly number[],
+  wordCount: number,
+  parameters: CalibrationParameters,
+): number[] =>
+  softmax(scores, parameters.temperature / Math.max(1, wordCount) ** parameters.confidenceLengthExponent);

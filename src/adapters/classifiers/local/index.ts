@@ -4,7 +4,7 @@ import type {
   ClassifyResult,
   DocumentClassifier,
 } from '../../../ports/classifier.js';
-import { softmax } from './calibration.js';
+import { calibrate } from './calibration.js';
 import { extractFeatures } from './features.js';
 import { createModelCache } from './model-cache.js';
 import type { CompiledModel } from './model.js';
@@ -37,9 +37,10 @@ export const classifyWithModel = (
 ): ClassifyResult => {
   const features = extractFeatures(model, input.pages, input.fileName);
   const scores = scoreDocument(model, features, parameters);
-  const probabilities = softmax(
+  const probabilities = calibrate(
     scores.map((s) => s.score),
-    parameters.temperature,
+    features.wordCount,
+    parameters,
   );
   const ranked: RankedClass[] = model.profiles
     .map((profile, i) => ({ profile, score: scores[i]!, probability: probabilities[i] ?? 0 }))

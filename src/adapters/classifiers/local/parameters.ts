@@ -1,9 +1,7 @@
+import type { CalibrationParameters } from './calibration.js';
 import type { ScoringParameters } from './scorer.js';
 
-export interface EngineParameters extends ScoringParameters {
-  /** Softmax temperature turning normalised scores into probabilities. */
-  temperature: number;
-}
+export interface EngineParameters extends ScoringParameters, CalibrationParameters {}
 
 /** Fitted on the development sets (BBC News, Tobacco) with bench/classifier-accuracy.ts. */
 export const DEFAULT_PARAMETERS: EngineParameters = {
@@ -13,4 +11,5 @@ export const DEFAULT_PARAMETERS: EngineParameters = {
   otherBaseline: 0.115,
   sharedEvidenceWeight: 0,
   temperature: 0.14,
+  confidenceLengthExponent: 0,
 };
