@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, ensureWorkspace } from '../../src/core/api-keys.js';
 import { backends } from '../support/backends.js';
-import { BASIC_CONFIG, INVOICE_TEXT, startTestServer, type TestServer, waitFor } from '../support/test-server.js';
+import {
+  BASIC_CONFIG,
+  INVOICE_TEXT,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from '../support/test-server.js';
 
 /** Extend's HTTP conventions (spec §1, §2) and "bad input changes nothing". */
 describe.each(backends())('HTTP conventions (%s)', (backend) => {
@@ -159,7 +165,9 @@ describe.each(backends())('HTTP conventions (%s)', (backend) => {
     const run = await s.api('POST', '/classify_runs', { config: BASIC_CONFIG, file: { text: INVOICE_TEXT } });
     expect(run.status).toBe(200);
     // Let the worker finish, so that the counts below change only if a refused request wrote something.
-    await waitFor(async () => (await s.api('GET', `/classify_runs/${run.body.id}`)).body.status === 'PROCESSED');
+    await waitFor(
+      async () => (await s.api('GET', `/classify_runs/${run.body.id}`)).body.status === 'PROCESSED',
+    );
 
     const now = new Date();
     const other = await ensureWorkspace(s.deps.db, `other-${Date.now()}`, now);
