@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
 import { BASIC_CONFIG, startTestServer, type TestServer } from '../support/test-server.js';
 import {
+  afterMillisecond,
   CLASSIFIER_KEYS,
   CLASSIFIER_VERSION_KEYS,
   CLASSIFIER_VERSION_SUMMARY_KEYS,
@@ -116,10 +117,15 @@ describe.each(backends())('SDK classifiers (%s)', (backend) => {
 
   it('lists classifiers in pages, newest update first by default, and by createdAt ascending', async () => {
     const mine: string[] = [];
+    let last = new Date().toISOString();
     for (let i = 0; i < 7; i++) {
-      mine.push((await s.client.classifiers.create({ name: `Paged ${i}`, config: BASIC_CONFIG })).id);
+      await afterMillisecond(last);
+      const c = await s.client.classifiers.create({ name: `Paged ${i}`, config: BASIC_CONFIG });
+      mine.push(c.id);
+      last = c.createdAt;
     }
     // Touch the oldest of them: with the default sort it moves to the front.
+    await afterMillisecond(last);
     await s.client.classifiers.update(mine[0] as string, { name: 'Paged 0 (renamed)' });
 
     const collect = async (req: Extend.ClassifiersListRequest) => {
@@ -146,7 +152,8 @@ describe.each(backends())('SDK classifiers (%s)', (backend) => {
     expect(byUpdate.pages).toBeGreaterThanOrEqual(3);
     expectNonIncreasing(byUpdate.all.map((c) => ms(c.updatedAt)));
     expect(ids[0]).toBe(mine[0]);
-    for (const c of byUpdate.all) expect(sortedKeys(c)).toEqual(CLASSIFIER_KEYS.filter((k) => k !== 'draftVersion'));
+    for (const c of byUpdate.all)
+      expect(sortedKeys(c)).toEqual(CLASSIFIER_KEYS.filter((k) => k !== 'draftVersion'));
     // One page with everything gives the same order as the pages joined.
     const single = await s.client.classifiers.list({ maxPageSize: 1000 });
     expect(single.nextPageToken).toBeUndefined();
@@ -168,7 +175,10 @@ describe.each(backends())('SDK classifiers (%s)', (backend) => {
     expect(early.version).toBe('draft');
     expect(early.id).toBe(c.draftVersion.id);
 
-    const v01 = await s.client.classifierVersions.create(c.id, { releaseType: 'minor', description: 'first' });
+    const v01 = await s.client.classifierVersions.create(c.id, {
+      releaseType: 'minor',
+      description: 'first',
+    });
     expect(sortedKeys(v01)).toEqual(CLASSIFIER_VERSION_KEYS);
     expect(v01).toMatchObject({
       object: 'classifier_version',
@@ -204,7 +214,9 @@ describe.each(backends())('SDK classifiers (%s)', (backend) => {
     await sdkError(s.client.classifierVersions.retrieve(other.id, v10.id), Extend.NotFoundError, 404);
 
     // Publishing bumps the classifier's updatedAt.
-    expect(ms((await s.client.classifiers.retrieve(c.id)).updatedAt)).toBeGreaterThanOrEqual(ms(v11.createdAt));
+    expect(ms((await s.client.classifiers.retrieve(c.id)).updatedAt)).toBeGreaterThanOrEqual(
+      ms(v11.createdAt),
+    );
 
     // The list: the draft first, then published versions newest first; pages join up.
     const listed = await s.client.classifierVersions.list(c.id);
@@ -230,7 +242,10 @@ describe.each(backends())('SDK classifiers (%s)', (backend) => {
 
   it('publishing with an explicit config snapshots that config and leaves the draft alone', async () => {
     const c = await s.client.classifiers.create({ name: 'Explicit publish', config: BASIC_CONFIG });
-    const v = await s.client.classifierVersions.create(c.id, { releaseType: 'major', config: RECEIPT_CONFIG });
+    const v = await s.client.classifierVersions.create(c.id, {
+      releaseType: 'major',
+      config: RECEIPT_CONFIG,
+    });
     expect(v).toMatchObject({ version: '1.0', config: RECEIPT_CONFIG });
     const after = await s.client.classifiers.retrieve(c.id);
     expect(after.draftVersion.config).toEqual(BASIC_CONFIG);

@@ -2,7 +2,15 @@ import { Extend, ExtendClient } from 'extend-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
 import { BASIC_CONFIG, INVOICE_TEXT, startTestServer, type TestServer } from '../support/test-server.js';
-import { CLASSIFY_RUN_KEYS, FILE_KEYS, FILE_SUMMARY_KEYS, sdkError, sortedKeys, textFile } from './sdk-support.js';
+import {
+  afterMillisecond,
+  CLASSIFY_RUN_KEYS,
+  FILE_KEYS,
+  FILE_SUMMARY_KEYS,
+  sdkError,
+  sortedKeys,
+  textFile,
+} from './sdk-support.js';
 
 /** Errors as the official SDK surfaces them, files through the SDK, and Docsort's review extension. */
 
@@ -52,22 +60,23 @@ describe.each(backends())('SDK errors, files and review (%s)', (backend) => {
     });
 
     it('unknown ids are NotFoundErrors on every resource', async () => {
-      const calls: Promise<unknown>[] = [
-        s.client.classifiers.retrieve('cl_unknown'),
-        s.client.classifiers.update('cl_unknown', { name: 'x' }),
-        s.client.classifierVersions.create('cl_unknown', { releaseType: 'minor' }),
-        s.client.classifierVersions.retrieve('cl_unknown', 'draft'),
-        s.client.classifyRuns.retrieve('clr_unknown'),
-        s.client.classifyRuns.delete('clr_unknown'),
-        s.client.classifyRuns.create({ classifier: { id: 'cl_unknown' }, file: { text: INVOICE_TEXT } }),
-        s.client.classifyRuns.create({ config: BASIC_CONFIG, file: { id: 'file_unknown' } }),
-        s.client.files.retrieve('file_unknown'),
-        s.client.files.delete('file_unknown'),
-        s.client.parseRuns.retrieve('pr_unknown'),
-        s.client.batchRuns.get('bpr_unknown'),
+      const calls: (() => Promise<unknown>)[] = [
+        () => s.client.classifiers.retrieve('cl_unknown'),
+        () => s.client.classifiers.update('cl_unknown', { name: 'x' }),
+        () => s.client.classifierVersions.create('cl_unknown', { releaseType: 'minor' }),
+        () => s.client.classifierVersions.retrieve('cl_unknown', 'draft'),
+        () => s.client.classifyRuns.retrieve('clr_unknown'),
+        () => s.client.classifyRuns.delete('clr_unknown'),
+        () =>
+          s.client.classifyRuns.create({ classifier: { id: 'cl_unknown' }, file: { text: INVOICE_TEXT } }),
+        () => s.client.classifyRuns.create({ config: BASIC_CONFIG, file: { id: 'file_unknown' } }),
+        () => s.client.files.retrieve('file_unknown'),
+        () => s.client.files.delete('file_unknown'),
+        () => s.client.parseRuns.retrieve('pr_unknown'),
+        () => s.client.batchRuns.get('bpr_unknown'),
       ];
       for (const call of calls) {
-        const { body } = await sdkError(call, Extend.NotFoundError, 404);
+        const { body } = await sdkError(call(), Extend.NotFoundError, 404);
         expect(body).toMatchObject({ code: 'NOT_FOUND', retryable: false });
       }
     });
@@ -80,15 +89,15 @@ describe.each(backends())('SDK errors, files and review (%s)', (backend) => {
       ];
       const c = await s.client.classifiers.create({ name: 'Valid', config: BASIC_CONFIG });
       for (const [config, path, why] of cases) {
-        const attempts: Promise<unknown>[] = [
-          s.client.classifiers.create({ name: 'Invalid', config }),
-          s.client.classifiers.update(c.id, { config }),
-          s.client.classifierVersions.create(c.id, { releaseType: 'minor', config }),
-          s.client.classifyRuns.create({ config, file: { text: INVOICE_TEXT } }),
-          s.client.classify({ config, file: { text: INVOICE_TEXT } }),
+        const attempts: (() => Promise<unknown>)[] = [
+          () => s.client.classifiers.create({ name: 'Invalid', config }),
+          () => s.client.classifiers.update(c.id, { config }),
+          () => s.client.classifierVersions.create(c.id, { releaseType: 'minor', config }),
+          () => s.client.classifyRuns.create({ config, file: { text: INVOICE_TEXT } }),
+          () => s.client.classify({ config, file: { text: INVOICE_TEXT } }),
         ];
         for (const attempt of attempts) {
-          const { body } = await sdkError(attempt, Extend.BadRequestError, 400);
+          const { body } = await sdkError(attempt(), Extend.BadRequestError, 400);
           expect(body.code).toBe('INVALID_REQUEST');
           expect(body.retryable).toBe(false);
           expect(body.message).toContain(path);
@@ -104,12 +113,20 @@ describe.each(backends())('SDK errors, files and review (%s)', (backend) => {
     it('other bad requests: classifier and config together, neither, bad list parameters', async () => {
       const c = await s.client.classifiers.create({ name: 'Ref', config: BASIC_CONFIG });
       const both = await sdkError(
-        s.client.classifyRuns.create({ classifier: { id: c.id }, config: BASIC_CONFIG, file: { text: INVOICE_TEXT } }),
+        s.client.classifyRuns.create({
+          classifier: { id: c.id },
+          config: BASIC_CONFIG,
+          file: { text: INVOICE_TEXT },
+        }),
         Extend.BadRequestError,
         400,
       );
       expect(both.body.message).toContain('Path: classifier');
-      await sdkError(s.client.classifyRuns.create({ file: { text: INVOICE_TEXT } }), Extend.BadRequestError, 400);
+      await sdkError(
+        s.client.classifyRuns.create({ file: { text: INVOICE_TEXT } }),
+        Extend.BadRequestError,
+        400,
+      );
       const status = await sdkError(
         s.client.classifyRuns.list({ status: 'DONE' as Extend.ProcessorRunStatus }),
         Extend.BadRequestError,
@@ -117,10 +134,18 @@ describe.each(backends())('SDK errors, files and review (%s)', (backend) => {
       );
       expect(status.body.message).toContain('Path: status');
       for (const maxPageSize of [0, 1001]) {
-        const { body } = await sdkError(s.client.classifiers.list({ maxPageSize }), Extend.BadRequestError, 400);
+        const { body } = await sdkError(
+          s.client.classifiers.list({ maxPageSize }),
+          Extend.BadRequestError,
+          400,
+        );
         expect(body.message).toContain('Path: maxPageSize');
       }
-      const token = await sdkError(s.client.files.list({ nextPageToken: 'not-a-token' }), Extend.BadRequestError, 400);
+      const token = await sdkError(
+        s.client.files.list({ nextPageToken: 'not-a-token' }),
+        Extend.BadRequestError,
+        400,
+      );
       expect(token.body.message).toContain('Path: nextPageToken');
     });
   });
@@ -154,7 +179,7 @@ describe.each(backends())('SDK errors, files and review (%s)', (backend) => {
       url.searchParams.set('signature', `${sig.slice(0, -1)}${sig.endsWith('0') ? '1' : '0'}`);
       const tampered = await fetch(url);
       expect(tampered.status).toBe(401);
-      expect((await tampered.json()).code).toBe('UNAUTHORIZED');
+      expect(((await tampered.json()) as { code: string }).code).toBe('UNAUTHORIZED');
       const later = new URL(presigned);
       later.searchParams.set('expires', String(Number(later.searchParams.get('expires')) + 3600));
       expect((await fetch(later)).status).toBe(401);
@@ -173,12 +198,22 @@ describe.each(backends())('SDK errors, files and review (%s)', (backend) => {
 
     it('lists files in pages, newest first', async () => {
       const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await s.client.files.upload(textFile(`paged-file-${i}.txt`, `file ${i}`), {})).id);
+      let last = new Date().toISOString();
+      for (let i = 0; i < 5; i++) {
+        await afterMillisecond(last);
+        const f = await s.client.files.upload(textFile(`paged-file-${i}.txt`, `file ${i}`), {});
+        ids.push(f.id);
+        last = f.createdAt;
+      }
       const seen: string[] = [];
       let token: string | undefined;
       let pages = 0;
       do {
-        const page = await s.client.files.list({ nameContains: 'paged-file-', maxPageSize: 2, nextPageToken: token });
+        const page = await s.client.files.list({
+          nameContains: 'paged-file-',
+          maxPageSize: 2,
+          nextPageToken: token,
+        });
         seen.push(...page.data.map((f) => f.id));
         token = page.nextPageToken;
         pages++;
@@ -205,7 +240,9 @@ describe.each(backends())('SDK errors, files and review (%s)', (backend) => {
       expect(got.reviewedOutput).toMatchObject({ id: 'letter', type: 'letter' });
       expect(got.output).toEqual(got.reviewedOutput);
       expect(res.body).toEqual(got);
-      const summary = (await s.client.classifyRuns.list({ maxPageSize: 100 })).data.find((r) => r.id === run.id);
+      const summary = (await s.client.classifyRuns.list({ maxPageSize: 100 })).data.find(
+        (r) => r.id === run.id,
+      );
       expect(summary).toMatchObject({ reviewed: true, edited: true });
 
       // Reviewing again keeps the machine's output as the initial one.
@@ -234,7 +271,10 @@ describe.each(backends())('SDK errors, files and review (%s)', (backend) => {
       expect(mismatch.body.message).toContain('Path: output.type');
       expect(await s.client.classifyRuns.retrieve(run.id)).toEqual(run);
 
-      const failed = await s.client.classify({ config: BASIC_CONFIG, file: { url: 'http://127.0.0.1:1/x.pdf' } });
+      const failed = await s.client.classify({
+        config: BASIC_CONFIG,
+        file: { url: 'http://127.0.0.1:1/x.pdf' },
+      });
       expect(failed.status).toBe('FAILED');
       expect((await review(failed.id, { id: 'letter' })).status).toBe(400);
       expect((await review('clr_unknown', { id: 'letter' })).status).toBe(404);

@@ -64,7 +64,11 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
     expect(created).toMatchObject({ status: 'PROCESSING', output: null, usage: null, parseRunId: null });
 
     const run = await s.client.classifyRuns.createAndPoll(
-      { config: BASIC_CONFIG, file: { text: INVOICE_TEXT, name: 'invoice-117.txt' }, metadata: { ref: 'A-1' } },
+      {
+        config: BASIC_CONFIG,
+        file: { text: INVOICE_TEXT, name: 'invoice-117.txt' },
+        metadata: { ref: 'A-1' },
+      },
       FAST_POLL,
     );
     expect(sortedKeys(run)).toEqual(CLASSIFY_RUN_KEYS);
@@ -80,7 +84,11 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
       metadata: { ref: 'A-1' },
       reviewed: false,
       edited: false,
-      config: { ...BASIC_CONFIG, baseProcessor: 'classification_performance', baseVersion: expect.any(String) },
+      config: {
+        ...BASIC_CONFIG,
+        baseProcessor: 'classification_performance',
+        baseVersion: expect.any(String),
+      },
     });
     expect(run.id).toMatch(/^clr_/);
     expect(run.output).toEqual({
@@ -115,9 +123,18 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
   it('classifies an uploaded PDF by file id; its parse run is billed once and reused', async () => {
     const uploaded = await s.client.files.upload(pdfFile('invoice-scan.pdf', INVOICE_TEXT), {});
     expect(sortedKeys(uploaded)).toEqual(FILE_KEYS);
-    expect(uploaded).toMatchObject({ object: 'file', name: 'invoice-scan.pdf', type: 'PDF', presignedUrl: null, contents: null });
+    expect(uploaded).toMatchObject({
+      object: 'file',
+      name: 'invoice-scan.pdf',
+      type: 'PDF',
+      presignedUrl: null,
+      contents: null,
+    });
 
-    const first = await s.client.classifyRuns.createAndPoll({ config: BASIC_CONFIG, file: { id: uploaded.id } }, FAST_POLL);
+    const first = await s.client.classifyRuns.createAndPoll(
+      { config: BASIC_CONFIG, file: { id: uploaded.id } },
+      FAST_POLL,
+    );
     expect(first.status).toBe('PROCESSED');
     expect(first.output?.id).toBe('invoice');
     expect(first.file).toMatchObject({ id: uploaded.id, type: 'PDF', metadata: { pageCount: 1 } });
@@ -129,7 +146,12 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
     ]);
 
     const pr = await s.client.parseRuns.retrieve(parseRunId);
-    expect(pr).toMatchObject({ object: 'parse_run', id: parseRunId, status: 'PROCESSED', file: { id: uploaded.id } });
+    expect(pr).toMatchObject({
+      object: 'parse_run',
+      id: parseRunId,
+      status: 'PROCESSED',
+      file: { id: uploaded.id },
+    });
     expect(pr.metrics?.pageCount).toBe(1);
     expect(pr.output?.chunks).toHaveLength(1);
     expect(pr.output?.chunks[0]?.content).toContain('INVOICE No. 2024-117');
@@ -145,7 +167,10 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
   });
 
   it('client.classify (sync) with a classifier draft and with an inline config', async () => {
-    const byDraft = await s.client.classify({ classifier: { id: main.id, version: 'draft' }, file: { text: LETTER_TEXT } });
+    const byDraft = await s.client.classify({
+      classifier: { id: main.id, version: 'draft' },
+      file: { text: LETTER_TEXT },
+    });
     expect(byDraft.status).toBe('PROCESSED');
     expect(byDraft.output?.id).toBe('letter');
     expect(byDraft.classifier).toEqual({
@@ -155,10 +180,19 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
       createdAt: main.createdAt,
       updatedAt: expect.stringMatching(ISO),
     });
-    expect(byDraft.classifierVersion).toMatchObject({ version: 'draft', id: main.draftVersion.id, classifierId: main.id });
+    expect(byDraft.classifierVersion).toMatchObject({
+      version: 'draft',
+      id: main.draftVersion.id,
+      classifierId: main.id,
+    });
 
     const inline = await s.client.classify({ config: BASIC_CONFIG, file: { text: INVOICE_TEXT } });
-    expect(inline).toMatchObject({ status: 'PROCESSED', classifier: null, classifierVersion: null, output: { id: 'invoice' } });
+    expect(inline).toMatchObject({
+      status: 'PROCESSED',
+      classifier: null,
+      classifierVersion: null,
+      output: { id: 'invoice' },
+    });
   });
 
   it('resolves the classifier version: omitted → latest published, "draft", "1.0", an id, "latest"', async () => {
@@ -167,12 +201,18 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
     expect(omitted.classifierVersion).toMatchObject({ id: v1.id, version: '1.0' });
     expect(ids(omitted)).toEqual(['invoice', 'letter', 'other']);
 
-    const draft = await s.client.classify({ classifier: { id: main.id, version: 'draft' }, file: { text: INVOICE_TEXT } });
+    const draft = await s.client.classify({
+      classifier: { id: main.id, version: 'draft' },
+      file: { text: INVOICE_TEXT },
+    });
     expect(draft.classifierVersion?.version).toBe('draft');
     expect(ids(draft)).toEqual(['invoice', 'letter', 'other', 'receipt']);
 
     for (const version of ['1.0', v1.id, 'latest']) {
-      const run = await s.client.classify({ classifier: { id: main.id, version }, file: { text: INVOICE_TEXT } });
+      const run = await s.client.classify({
+        classifier: { id: main.id, version },
+        file: { text: INVOICE_TEXT },
+      });
       expect(run.classifierVersion?.id).toBe(v1.id);
       expect(ids(run)).toEqual(['invoice', 'letter', 'other']);
     }
@@ -192,11 +232,17 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
   });
 
   it('applies overrideConfig over the saved version without changing it', async () => {
-    const base = await s.client.classify({ classifier: { id: main.id, version: '1.0' }, file: { text: MEETING_TEXT } });
+    const base = await s.client.classify({
+      classifier: { id: main.id, version: '1.0' },
+      file: { text: MEETING_TEXT },
+    });
     expect(base.output?.id).toBe('other');
     const rules = 'Documents that mention meeting notes or attendees are letters.';
     const run = await s.client.classifyRuns.createAndPoll(
-      { classifier: { id: main.id, version: '1.0', overrideConfig: { classificationRules: rules } }, file: { text: MEETING_TEXT } },
+      {
+        classifier: { id: main.id, version: '1.0', overrideConfig: { classificationRules: rules } },
+        file: { text: MEETING_TEXT },
+      },
       FAST_POLL,
     );
     expect(run.classifierVersion?.id).toBe(v1.id);
@@ -248,7 +294,11 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
     const pages: Extend.ClassifyRunSummary[][] = [];
     let token: string | undefined;
     do {
-      const page = await s.client.classifyRuns.list({ classifierId: paging.id, maxPageSize: 5, nextPageToken: token });
+      const page = await s.client.classifyRuns.list({
+        classifierId: paging.id,
+        maxPageSize: 5,
+        nextPageToken: token,
+      });
       expect(page.object).toBe('list');
       pages.push(page.data);
       token = page.nextPageToken;
@@ -284,19 +334,27 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
     expectNonDecreasing(ascPages.map((r) => ms(r.createdAt)));
 
     const names = async (needle: string) =>
-      (await s.client.classifyRuns.list({ fileNameContains: needle, maxPageSize: 100 })).data.map((r) => r.file?.name).sort();
+      (await s.client.classifyRuns.list({ fileNameContains: needle, maxPageSize: 100 })).data
+        .map((r) => r.file?.name)
+        .sort();
     const ones = ['page-run-1.txt', 'page-run-10.txt', 'page-run-11.txt', 'page-run-12.txt'];
     expect(await names('page-run-1')).toEqual(ones);
     expect(await names('PAGE-RUN-1')).toEqual(ones);
     expect(await names('run-99')).toEqual(['page-run-99-inline.txt']);
-    const both = await s.client.classifyRuns.list({ classifierId: paging.id, fileNameContains: 'page-run-9' });
+    const both = await s.client.classifyRuns.list({
+      classifierId: paging.id,
+      fileNameContains: 'page-run-9',
+    });
     expect(both.data.map((r) => r.file?.name)).toEqual(['page-run-9.txt']);
     expect(both.data.map((r) => r.id)).not.toContain(inline.id);
   });
 
   it('lists runs by status', async () => {
     const ok = await s.client.classify({ config: BASIC_CONFIG, file: { text: INVOICE_TEXT } });
-    const bad = await s.client.classify({ config: BASIC_CONFIG, file: { url: 'http://127.0.0.1:1/status.pdf' } });
+    const bad = await s.client.classify({
+      config: BASIC_CONFIG,
+      file: { url: 'http://127.0.0.1:1/status.pdf' },
+    });
     expect([ok.status, bad.status]).toEqual(['PROCESSED', 'FAILED']);
     const failed = await s.client.classifyRuns.list({ status: 'FAILED', maxPageSize: 1000 });
     expect(failed.data.map((r) => r.id)).toContain(bad.id);
@@ -328,7 +386,12 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
   it('an unsupported file (PNG) fails the run with FAILED_TO_PROCESS_FILE and a failed parse run', async () => {
     const png = await s.client.files.upload(pngFile('pixel.png'), {});
     const run = await s.client.classify({ config: BASIC_CONFIG, file: { id: png.id } });
-    expect(run).toMatchObject({ status: 'FAILED', failureReason: 'FAILED_TO_PROCESS_FILE', output: null, usage: null });
+    expect(run).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'FAILED_TO_PROCESS_FILE',
+      output: null,
+      usage: null,
+    });
     expect(run.file?.id).toBe(png.id);
     expect(run.failureMessage).toContain('PNG');
     const pr = await s.client.parseRuns.retrieve(run.parseRunId as string);
@@ -422,13 +485,24 @@ describe.each(backends())('SDK classify runs from URLs, and cancel (%s)', (backe
       { config: BASIC_CONFIG, file: { url: files.url('/docs/letter.txt') } },
       FAST_POLL,
     );
-    expect(run).toMatchObject({ status: 'PROCESSED', output: { id: 'letter' }, file: { name: 'letter.txt', type: 'TXT' } });
+    expect(run).toMatchObject({
+      status: 'PROCESSED',
+      output: { id: 'letter' },
+      file: { name: 'letter.txt', type: 'TXT' },
+    });
   });
 
   it('cancels a run mid-download: CANCELLED at once, and it stays so after the download ends', async () => {
-    const run = await s.client.classifyRuns.create({ config: BASIC_CONFIG, file: { url: files.url('/slow/invoice.txt') } });
+    const run = await s.client.classifyRuns.create({
+      config: BASIC_CONFIG,
+      file: { url: files.url('/slow/invoice.txt') },
+    });
     expect(run.status).toBe('PROCESSING');
-    await waitFor(async () => files.requests.some((r) => r.url === '/slow/invoice.txt'), 10_000, 'the download to start');
+    await waitFor(
+      async () => files.requests.some((r) => r.url === '/slow/invoice.txt'),
+      10_000,
+      'the download to start',
+    );
     expect((await s.client.classifyRuns.retrieve(run.id)).status).toBe('PROCESSING');
 
     const cancelled = await s.client.classifyRuns.cancel(run.id);
@@ -441,7 +515,13 @@ describe.each(backends())('SDK classify runs from URLs, and cancel (%s)', (backe
     release();
     await stopping;
     const after = await s.client.classifyRuns.retrieve(run.id);
-    expect(after).toMatchObject({ status: 'CANCELLED', output: null, usage: null, parseRunId: null, failureReason: null });
+    expect(after).toMatchObject({
+      status: 'CANCELLED',
+      output: null,
+      usage: null,
+      parseRunId: null,
+      failureReason: null,
+    });
     expect(after.updatedAt).toBe(cancelled.updatedAt);
     worker = new Worker(s.deps, { concurrency: 1, leaseMs: 5000, pollMs: 50 });
     worker.start();

@@ -5,6 +5,7 @@
 import { type Extend, ExtendError } from 'extend-ai';
 import { expect } from 'vitest';
 import { makePdf } from '../fixtures/make-pdf.js';
+import { waitFor } from '../support/test-server.js';
 
 /**
  * createAndPoll options: give up after 20 s instead of polling forever. (The SDK's classify-run wrapper
@@ -32,7 +33,9 @@ export async function sdkError(
 ): Promise<{ err: ExtendError; body: ErrorBody }> {
   const err = await call.then(
     (value) => {
-      throw new Error(`expected the call to fail with ${cls.name}, got ${JSON.stringify(value)?.slice(0, 300)}`);
+      throw new Error(
+        `expected the call to fail with ${cls.name}, got ${JSON.stringify(value)?.slice(0, 300)}`,
+      );
     },
     (e: unknown) => e,
   );
@@ -41,7 +44,11 @@ export async function sdkError(
   const e = err as ExtendError;
   expect(e.statusCode).toBe(status);
   const body = e.body as ErrorBody;
-  expect(body).toMatchObject({ code: expect.any(String), message: expect.any(String), retryable: expect.any(Boolean) });
+  expect(body).toMatchObject({
+    code: expect.any(String),
+    message: expect.any(String),
+    retryable: expect.any(Boolean),
+  });
   expect(body.requestId).toMatch(/^req_/);
   expect(e.rawResponse?.headers.get('x-extend-request-id')).toBe(body.requestId);
   return { err: e, body };
@@ -54,7 +61,9 @@ export async function sdkError(
 function keysOf<T>() {
   return <const K extends readonly (keyof T)[]>(
     ...keys: K
-  ): [Exclude<keyof T, K[number]>] extends [never] ? string[] : { missingKeys: Exclude<keyof T, K[number]> } =>
+  ): [Exclude<keyof T, K[number]>] extends [never]
+    ? string[]
+    : { missingKeys: Exclude<keyof T, K[number]> } =>
     // biome-ignore lint/suspicious/noExplicitAny: the conditional return type cannot be produced without a cast
     [...keys].map(String).sort() as any;
 }
@@ -125,7 +134,14 @@ export const FILE_KEYS: string[] = keysOf<Extend.File_>()(
   'updatedAt',
 );
 
-export const CLASSIFIER_KEYS: string[] = keysOf<Extend.Classifier>()('object', 'id', 'name', 'createdAt', 'updatedAt', 'draftVersion');
+export const CLASSIFIER_KEYS: string[] = keysOf<Extend.Classifier>()(
+  'object',
+  'id',
+  'name',
+  'createdAt',
+  'updatedAt',
+  'draftVersion',
+);
 
 export const CLASSIFIER_VERSION_KEYS: string[] = keysOf<Extend.ClassifierVersion>()(
   'object',
@@ -148,7 +164,13 @@ export const CLASSIFIER_VERSION_SUMMARY_KEYS: string[] = keysOf<Extend.Classifie
   'createdBy',
 );
 
-export const BATCH_RUN_KEYS: string[] = keysOf<Extend.BatchRun>()('object', 'id', 'status', 'runCount', 'createdAt');
+export const BATCH_RUN_KEYS: string[] = keysOf<Extend.BatchRun>()(
+  'object',
+  'id',
+  'status',
+  'runCount',
+  'createdAt',
+);
 
 /** RFC 3339 UTC with milliseconds, as Extend emits them. */
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
@@ -169,14 +191,22 @@ export function textFile(name: string, text: string): File {
 /** The signature of a PNG and a little of its header: recognised, and not a format Docsort parses. */
 export function pngFile(name: string): File {
   const bytes = new Uint8Array([
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89,
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00,
+    0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89,
   ]);
   return new File([bytes], name, { type: 'image/png' });
 }
 
 /** Timestamps as numbers, for order checks. */
 export const ms = (iso: string): number => Date.parse(iso);
+
+/**
+ * Wait until the clock (the server's, which runs in this process) has passed `iso`, so the next object
+ * gets a later timestamp and an order by time is not decided by the id tie-break.
+ */
+export async function afterMillisecond(iso: string): Promise<void> {
+  await waitFor(async () => Date.now() > ms(iso), 1000, `the clock to pass ${iso}`);
+}
 
 export function expectNonIncreasing(values: number[]): void {
   for (let i = 1; i < values.length; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1] as number);

@@ -37,6 +37,13 @@ describe('detect', () => {
     expect(parser.detect(utf16le('<html><body>Hi</body></html>'), 'page')?.fileType).toBe('HTML');
   });
 
+  it('stays fast on pathological openings (runs of processing instructions or unclosed comments)', () => {
+    const started = performance.now();
+    expect(parser.detect(utf8('<?a?>'.repeat(2000)), 'odd.txt')?.fileType).toBe('TXT');
+    expect(parser.detect(utf8('<!--'.repeat(5000)), 'odd.txt')?.fileType).toBe('TXT');
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it('returns null for images, archives, Office files and binary junk', () => {
     expect(parser.detect(PNG_HEADER, 'scan.png')).toBeNull();
     expect(parser.detect(PNG_HEADER, 'scan.txt')).toBeNull();

@@ -96,13 +96,39 @@ export function sniffFile(bytes: Uint8Array, fileName: string, mimeType?: string
 /** Only openings no CSV or prose file has: an XML prolog, an HTML doctype, an <html> or <svg> root element. */
 function sniffMarkup(text: string): 'html' | 'xml' | 'svg' | null {
   const head = text.trimStart().slice(0, 4096);
-  const opening =
-    /^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!doctype\s+([A-Za-z]+)[^>]*>|\s)*<([A-Za-z_][\w:.-]*)/i.exec(head);
-  const doctype = opening?.[1]?.toLowerCase();
-  const root = opening?.[2]?.toLowerCase().replace(/^.*:/, '');
+  const { doctype, root } = readOpening(head);
   if (doctype === 'html' || root === 'html') return 'html';
   if (root === 'svg') return 'svg';
   return /^<\?xml[\s?]/i.test(head) ? 'xml' : null;
+}
+
+/**
+ * Skips the prolog, comments and whitespace (with indexOf, not a regular expression that could backtrack
+ * exponentially on a run of unterminated comments) and names the doctype and the first element.
+ */
+function readOpening(head: string): { doctype?: string; root?: string } {
+  let doctype: string | undefined;
+  let i = 0;
+  while (i < head.length) {
+    if (/\s/.test(head[i]!)) i++;
+    else if (head.startsWith('<?', i)) i = after(head, '?>', i);
+    else if (head.startsWith('<!--', i)) i = after(head, '-->', i);
+    else if (head.startsWith('<!', i)) {
+      doctype ??= /^<!doctype\s+([a-z]+)/i.exec(head.slice(i, i + 30))?.[1]?.toLowerCase();
+      i = after(head, '>', i);
+    } else break;
+  }
+  // A namespace prefix (<h:html>) does not change what the root is.
+  const root = /^<([a-z_][\w:.-]*)/i
+    .exec(head.slice(i, i + 100))?.[1]
+    ?.toLowerCase()
+    .replace(/^.*:/, '');
+  return { doctype, root };
+}
+
+function after(text: string, terminator: string, from: number): number {
+  const end = text.indexOf(terminator, from);
+  return end === -1 ? text.length : end + terminator.length;
 }
 
 function supported(format: Format): Sniffed {
