@@ -11,9 +11,12 @@
  *     PROCESSED, worker concurrency 2 in the server process (the embedded default),
  * (d) (a) and (c) on PostgreSQL when DATABASE_URL_TEST is set.
  *
- * The load generator is this same file started as a separate process (`--loadgen`), so client and
- * server each get an event loop; they still share the machine's cores. Prints figures to stdout (and
- * a JSON copy to bench/results/, which is gitignored); never part of the test suite.
+ * The GET targets are all up at once and measured in alternating rounds, so noise from other work on
+ * the machine lands on each alike. The load generator is this same file started as a separate
+ * process (`--loadgen`), so client and servers each get an event loop; they still share the cores.
+ * Prints figures to stdout only (a JSON file under bench/results/ would be gitignored but still
+ * linted: biome.json includes bench/** and does not read .gitignore); never part of the test suite,
+ * and never fails on the figures.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,22 +32,34 @@ const SELF = fileURLToPath(import.meta.url);
 const API_VERSION = '2026-02-09';
 
 const CONNECTIONS = 32;
-const DURATION_MS = 5_000;
+const ROUNDS = 5;
+const ROUND_MS = 1_000;
 const WARMUP_MS = 1_000;
 const E2E_RUNS = 200;
 const E2E_SUBMITTERS = 8;
 const WORKER_CONCURRENCY = 2;
+const BARE = 'bare Fastify route, same JSON object';
 
 // ---------------------------------------------------------------------------------------------
 // Load generator (runs in its own process)
 // ---------------------------------------------------------------------------------------------
 
-interface LoadSpec {
+interface LoadTarget {
+  name: string;
   origin: string;
   path: string;
   headers: Record<string, string>;
+}
+
+/**
+ * Targets are measured in alternating rounds (a, b, c, a, b, c, ...) so that whatever else the
+ * machine is doing falls on all of them alike rather than on whichever happened to run first.
+ */
+interface LoadSpec {
+  targets: LoadTarget[];
   connections: number;
-  durationMs: number;
+  rounds: number;
+  roundMs: number;
   warmupMs: number;
 }
 
@@ -54,6 +69,9 @@ interface LoadResult {
   non2xx: number;
   elapsedMs: number;
   rps: number;
+  /** req/s of the slowest and fastest round: the spread the noise caused. */
+  roundMin: number;
+  roundMax: number;
   p50: number;
   p90: number;
   p99: number;
@@ -67,63 +85,89 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[i] ?? Number.NaN;
 }
 
-/** `connections` keep-alive connections, one request in flight on each, for a fixed time. */
-async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
-  const pool = new Pool(spec.origin, { connections: spec.connections, pipelining: 1 });
-  const latencies: number[] = [];
-  let errors = 0;
-  let non2xx = 0;
-  let bodyBytes = 0;
-  const phase = async (ms: number, record: boolean) => {
-    const end = performance.now() + ms;
+interface TargetStats {
+  latencies: number[];
+  errors: number;
+  non2xx: number;
+  bodyBytes: number;
+  elapsedMs: number;
+  roundRps: number[];
+}
+
+/** `connections` keep-alive connections per target, one request in flight on each, for a fixed time. */
+async function generateLoad(spec: LoadSpec): Promise<LoadResult[]> {
+  const pools = spec.targets.map((t) => new Pool(t.origin, { connections: spec.connections, pipelining: 1 }));
+  const stats: TargetStats[] = spec.targets.map(() => ({
+    latencies: [],
+    errors: 0,
+    non2xx: 0,
+    bodyBytes: 0,
+    elapsedMs: 0,
+    roundRps: [],
+  }));
+  const phase = async (i: number, ms: number, record: boolean) => {
+    const target = spec.targets[i]!;
+    const pool = pools[i]!;
+    const st = stats[i]!;
+    const before = st.latencies.length;
+    const start = performance.now();
+    const end = start + ms;
     await Promise.all(
       Array.from({ length: spec.connections }, async () => {
         while (performance.now() < end) {
           const t0 = performance.now();
           try {
-            const res = await pool.request({ path: spec.path, method: 'GET', headers: spec.headers });
+            const res = await pool.request({ path: target.path, method: 'GET', headers: target.headers });
             const body = await res.body.arrayBuffer();
             if (!record) continue;
-            latencies.push(performance.now() - t0);
-            bodyBytes = body.byteLength;
-            if (res.statusCode < 200 || res.statusCode > 299) non2xx += 1;
+            st.latencies.push(performance.now() - t0);
+            st.bodyBytes = body.byteLength;
+            if (res.statusCode < 200 || res.statusCode > 299) st.non2xx += 1;
           } catch {
-            if (record) errors += 1;
+            if (record) st.errors += 1;
           }
         }
       }),
     );
+    if (!record) return;
+    const elapsed = performance.now() - start;
+    st.elapsedMs += elapsed;
+    st.roundRps.push((st.latencies.length - before) / (elapsed / 1000));
   };
-  await phase(spec.warmupMs, false);
-  const start = performance.now();
-  await phase(spec.durationMs, true);
-  const elapsedMs = performance.now() - start;
-  await pool.close();
-  const sorted = Float64Array.from(latencies).sort();
-  return {
-    requests: latencies.length,
-    errors,
-    non2xx,
-    elapsedMs,
-    rps: latencies.length / (elapsedMs / 1000),
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] ?? Number.NaN,
-    bodyBytes,
-  };
+  for (let i = 0; i < spec.targets.length; i++) await phase(i, spec.warmupMs, false);
+  for (let r = 0; r < spec.rounds; r++) {
+    for (let i = 0; i < spec.targets.length; i++) await phase(i, spec.roundMs, true);
+  }
+  await Promise.all(pools.map((p) => p.close()));
+  return stats.map((st) => {
+    const sorted = Float64Array.from(st.latencies).sort();
+    return {
+      requests: st.latencies.length,
+      errors: st.errors,
+      non2xx: st.non2xx,
+      elapsedMs: st.elapsedMs,
+      rps: st.latencies.length / (st.elapsedMs / 1000),
+      roundMin: Math.min(...st.roundRps),
+      roundMax: Math.max(...st.roundRps),
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      max: sorted[sorted.length - 1] ?? Number.NaN,
+      bodyBytes: st.bodyBytes,
+    };
+  });
 }
 
 const RESULT_PREFIX = 'LOADGEN_RESULT ';
 
 async function loadgenMain(): Promise<void> {
   const spec = JSON.parse(process.argv[3] ?? '{}') as LoadSpec;
-  const result = await generateLoad(spec);
-  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+  const results = await generateLoad(spec);
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(results)}\n`);
 }
 
 /** Start the load generator as a separate process and wait for its figures. */
-function runLoad(spec: LoadSpec): Promise<LoadResult> {
+function runLoad(spec: LoadSpec): Promise<LoadResult[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--loadgen', JSON.stringify(spec)], {
       cwd: ROOT,
@@ -137,7 +181,7 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
     child.once('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
       if (code !== 0 || !line) reject(new Error(`load generator exited with ${code}: ${out}`));
-      else resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as LoadResult);
+      else resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as LoadResult[]);
     });
   });
 }
@@ -190,6 +234,10 @@ function onePageText(i: number): string {
   return lines.join('\n');
 }
 
+function withSearchPath(url: string, schema: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
 interface DocsortUnderTest {
   origin: string;
   apiKey: string;
@@ -213,11 +261,7 @@ async function startDocsort(
     DOCSORT_LOG_LEVEL: 'silent',
     DOCSORT_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
     // The schema rides on the connection string: node-postgres sends `options` as a startup option.
-    ...(database === 'sqlite'
-      ? {}
-      : {
-          DATABASE_URL: `${database.pgUrl}${database.pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${database.schema}`)}`,
-        }),
+    ...(database === 'sqlite' ? {} : { DATABASE_URL: withSearchPath(database.pgUrl, database.schema) }),
   });
   const server = await startServer(config);
   const address = server.app.server.address();
@@ -278,36 +322,29 @@ async function processedRun(s: DocsortUnderTest): Promise<{ id: string; json: Re
   }
 }
 
-async function benchGet(s: DocsortUnderTest, id: string): Promise<LoadResult> {
-  return runLoad({
-    origin: s.origin,
-    path: `/classify_runs/${id}`,
-    headers: apiHeaders(s.apiKey),
-    connections: CONNECTIONS,
-    durationMs: DURATION_MS,
-    warmupMs: WARMUP_MS,
-  });
+function getTarget(name: string, s: DocsortUnderTest, id: string): LoadTarget {
+  return { name, origin: s.origin, path: `/classify_runs/${id}`, headers: apiHeaders(s.apiKey) };
 }
 
-async function benchBareFastify(json: Record<string, unknown>): Promise<LoadResult> {
+/** The baseline: Fastify with no hooks, plugins or database, answering with the same JSON object. */
+async function startBareFastify(
+  json: Record<string, unknown>,
+): Promise<{ target: LoadTarget; stop(): Promise<void> }> {
   const { default: Fastify } = await import('fastify');
   const app = Fastify({ logger: false });
   app.get('/classify_runs/:id', async () => json);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  try {
-    return await runLoad({
+  return {
+    target: {
+      name: BARE,
       origin: `http://127.0.0.1:${port}`,
       path: `/classify_runs/${String(json['id'])}`,
       headers: apiHeaders('sk_unused_by_the_bare_route'),
-      connections: CONNECTIONS,
-      durationMs: DURATION_MS,
-      warmupMs: WARMUP_MS,
-    });
-  } finally {
-    await app.close();
-  }
+    },
+    stop: () => app.close(),
+  };
 }
 
 interface E2eResult {
@@ -373,11 +410,12 @@ const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 
-function loadRow(name: string, r: LoadResult, baseline?: LoadResult): string[] {
+function loadRow(name: string, r: LoadResult, baseline: LoadResult | undefined): string[] {
   return [
     name,
     f0(r.rps),
-    baseline ? `${((r.rps / baseline.rps) * 100).toFixed(0)}%` : '100%',
+    `${f0(r.roundMin)}–${f0(r.roundMax)}`,
+    baseline && name !== BARE ? `${((r.rps / baseline.rps) * 100).toFixed(0)}%` : '100%',
     f2(r.p50),
     f2(r.p90),
     f2(r.p99),
@@ -388,14 +426,12 @@ function loadRow(name: string, r: LoadResult, baseline?: LoadResult): string[] {
   ];
 }
 
-async function createPgSchema(url: string, schema: string, drop: boolean): Promise<void> {
+async function pgSchemaDdl(url: string, statement: string): Promise<void> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(
-      drop ? `drop schema if exists "${schema}" cascade` : `create schema if not exists "${schema}"`,
-    );
+    await client.query(statement);
   } finally {
     await client.end();
   }
@@ -406,86 +442,99 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   const pgUrl = process.env['DATABASE_URL_TEST'];
   const say = (s = '') => process.stdout.write(`${s}\n`);
+  const load1 = () => (os.loadavg()[0] ?? Number.NaN).toFixed(1);
   say(`Docsort bench — ${new Date().toISOString()}`);
   say(
     `Node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} CPU(s): ${cpus[0]?.model ?? 'unknown'}`,
   );
+  say(`NOTE: the load generator (a separate Node process), the servers (this process, one event loop) and`);
   say(
-    `NOTE: the load generator (a separate Node process) and the server (this process, one event loop) share these ${cpus.length} cores;`,
+    `      PostgreSQL all share these ${cpus.length} cores, so every figure is a floor for the server alone.`,
   );
-  say('      req/s are a floor for the server alone, and the two compete for CPU during every measurement.');
+  say(
+    `      1-minute load average at start: ${load1()} (above ${cpus.length} means other processes compete too).`,
+  );
   say('');
 
-  const loads: { name: string; result: LoadResult }[] = [];
-  const e2e: { name: string; result: E2eResult }[] = [];
-
-  // (a) Docsort on SQLite, then (b) bare Fastify with the same JSON.
-  say('Measuring (a) Docsort GET /classify_runs/{id} on SQLite...');
-  const sqlite = await startDocsort('sqlite');
-  let sample: { id: string; json: Record<string, unknown> };
+  const schema = pgUrl ? `bench_${randomBytes(6).toString('hex')}` : null;
+  const stops: (() => Promise<void>)[] = [];
+  const targets: LoadTarget[] = [];
+  const e2e: { name: string; result: E2eResult; load: string }[] = [];
+  let loads: LoadResult[] = [];
   try {
-    sample = await processedRun(sqlite);
-    loads.push({
-      name: 'Docsort GET /classify_runs/{id}, SQLite',
-      result: await benchGet(sqlite, sample.id),
-    });
-  } finally {
-    await sqlite.stop();
-  }
-  say('Measuring (b) bare Fastify route, same JSON...');
-  loads.push({ name: 'bare Fastify route, same JSON object', result: await benchBareFastify(sample.json) });
-
-  // (c) end to end on a fresh SQLite server.
-  say(`Measuring (c) end to end, ${E2E_RUNS} runs on SQLite...`);
-  const sqliteE2e = await startDocsort('sqlite');
-  try {
-    await processedRun(sqliteE2e); // warm the classifier's caches and the JIT, as a live server would be
-    e2e.push({ name: 'SQLite', result: await benchEndToEnd(sqliteE2e, E2E_RUNS) });
-  } finally {
-    await sqliteE2e.stop();
-  }
-
-  // (d) PostgreSQL, in a throw-away schema.
-  if (pgUrl) {
-    const schema = `bench_${randomBytes(6).toString('hex')}`;
-    await createPgSchema(pgUrl, schema, false);
-    try {
-      say('Measuring (d) Docsort GET /classify_runs/{id} on PostgreSQL...');
-      const pgServer = await startDocsort({ pgUrl, schema });
-      try {
-        const pgSample = await processedRun(pgServer);
-        loads.push({
-          name: 'Docsort GET /classify_runs/{id}, PostgreSQL',
-          result: await benchGet(pgServer, pgSample.id),
-        });
-        say(`Measuring (d) end to end, ${E2E_RUNS} runs on PostgreSQL...`);
-        e2e.push({ name: 'PostgreSQL', result: await benchEndToEnd(pgServer, E2E_RUNS) });
-      } finally {
-        await pgServer.stop();
-      }
-    } finally {
-      await createPgSchema(pgUrl, schema, true);
+    // (a), (b) and (d)'s GET: every server up at once, measured in alternating rounds.
+    say('Starting servers...');
+    const sqlite = await startDocsort('sqlite');
+    stops.push(() => sqlite.stop());
+    const sample = await processedRun(sqlite);
+    targets.push(getTarget('Docsort GET /classify_runs/{id}, SQLite', sqlite, sample.id));
+    const bare = await startBareFastify(sample.json);
+    stops.push(() => bare.stop());
+    targets.push(bare.target);
+    let pgServer: DocsortUnderTest | null = null;
+    if (pgUrl && schema) {
+      await pgSchemaDdl(pgUrl, `create schema if not exists "${schema}"`);
+      pgServer = await startDocsort({ pgUrl, schema });
+      const pgs = pgServer;
+      stops.push(() => pgs.stop());
+      const pgSample = await processedRun(pgServer);
+      targets.push(getTarget('Docsort GET /classify_runs/{id}, PostgreSQL', pgServer, pgSample.id));
     }
-  } else {
-    say('(d) skipped: DATABASE_URL_TEST is not set.');
+    say(`Measuring GET throughput: ${targets.length} targets x ${ROUNDS} rounds of ${ROUND_MS / 1000} s...`);
+    loads = await runLoad({
+      targets,
+      connections: CONNECTIONS,
+      rounds: ROUNDS,
+      roundMs: ROUND_MS,
+      warmupMs: WARMUP_MS,
+    });
+    say(`  done (load average ${load1()})`);
+
+    // (c) end to end on a fresh SQLite server, (d) on the PostgreSQL one.
+    say(`Measuring end to end, ${E2E_RUNS} runs on SQLite...`);
+    const sqliteE2e = await startDocsort('sqlite');
+    stops.push(() => sqliteE2e.stop());
+    await processedRun(sqliteE2e); // warm the classifier's caches and the JIT, as a live server would be
+    e2e.push({ name: 'SQLite', result: await benchEndToEnd(sqliteE2e, E2E_RUNS), load: load1() });
+    if (pgServer) {
+      say(`Measuring end to end, ${E2E_RUNS} runs on PostgreSQL...`);
+      e2e.push({ name: 'PostgreSQL', result: await benchEndToEnd(pgServer, E2E_RUNS), load: load1() });
+    } else {
+      say('PostgreSQL skipped: DATABASE_URL_TEST is not set.');
+    }
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    if (pgUrl && schema) await pgSchemaDdl(pgUrl, `drop schema if exists "${schema}" cascade`);
   }
 
-  const baseline = loads.find((l) => l.name.startsWith('bare'))?.result;
+  const baseline = loads[targets.findIndex((t) => t.name === BARE)];
   say('');
   say(
-    `HTTP: GET, ${CONNECTIONS} keep-alive connections (undici Pool, 1 request in flight each), ` +
-      `${DURATION_MS / 1000} s measured after ${WARMUP_MS / 1000} s warm-up`,
+    `GET, ${CONNECTIONS} keep-alive connections per target (undici Pool, one request in flight on each); ` +
+      `${ROUNDS} rounds of ${ROUND_MS / 1000} s per target, targets alternating, after ${WARMUP_MS / 1000} s warm-up each`,
   );
   say(
     table(
-      ['target', 'req/s', 'vs bare', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors', 'body B'],
-      loads.map((l) => loadRow(l.name, l.result, l.name.startsWith('bare') ? undefined : baseline)),
+      [
+        'target',
+        'req/s',
+        'round min–max',
+        'vs bare',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'requests',
+        'errors',
+        'body B',
+      ],
+      targets.map((t, i) => loadRow(t.name, loads[i]!, baseline)),
     ),
   );
   say('');
   say(
-    `End to end: ${E2E_RUNS} one-page text runs via POST /classify_runs (${E2E_SUBMITTERS} concurrent submitters), ` +
-      `clock stops when all are PROCESSED; API and worker (concurrency ${WORKER_CONCURRENCY}) in one process`,
+    `End to end: ${E2E_RUNS} one-page text runs (~2 KB) via POST /classify_runs, ${E2E_SUBMITTERS} concurrent submitters; ` +
+      `clock stops when all are PROCESSED or FAILED; API and worker (concurrency ${WORKER_CONCURRENCY}) in one process`,
   );
   say(
     table(
@@ -498,8 +547,9 @@ async function main(): Promise<void> {
         'runs/s end to end',
         'PROCESSED',
         'FAILED',
+        'load 1m',
       ],
-      e2e.map(({ name, result: r }) => [
+      e2e.map(({ name, result: r, load }) => [
         name,
         String(r.runs),
         f2(r.submitSeconds),
@@ -508,20 +558,12 @@ async function main(): Promise<void> {
         f1(r.runsPerSecond),
         String(r.processed),
         String(r.failed),
+        load,
       ]),
     ),
   );
   say('');
   say(`Total bench time ${((performance.now() - started) / 1000).toFixed(1)} s.`);
-
-  const outDir = path.join(HERE, 'results');
-  fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(
-    file,
-    `${JSON.stringify({ node: process.version, cpus: cpus.length, cpu: cpus[0]?.model, loads, e2e }, null, 2)}\n`,
-  );
-  say(`JSON copy: ${path.relative(ROOT, file)}`);
 }
 
 try {

@@ -319,6 +319,9 @@ describe.each(backends())('crash recovery (%s)', (backend: BackendName) => {
         expect((JSON.parse(e.payload) as { status: string }).status).toBe(
           e.type === 'classify_run.processed' ? 'PROCESSED' : 'FAILED',
         );
+      // The downloads cut by the kill were made again by the second process: the work really was lost.
+      const urlRuns = ids.filter((_, i) => i % URL_EVERY === 1).length;
+      expect(host.requests).toBeGreaterThanOrEqual(urlRuns + inFlightAtKill);
       const leftover = await db.selectFrom('jobs').select(['id', 'payload', 'attempts']).execute();
       expect(leftover, 'no job left in the queue').toEqual([]);
       // Nothing here should fail: an interrupted job is retried, well within its attempts.
