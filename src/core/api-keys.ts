@@ -77,12 +77,33 @@ export async function countKeys(db: Db, workspaceId: string): Promise<number> {
   return Number(r?.n ?? 0);
 }
 
+/**
+ * Successful lookups are remembered for a few seconds, which saves a query on every request.
+ * Unknown keys are never cached, so a new key works at once. (Key revocation, when it exists,
+ * must clear this cache or accept the short delay.)
+ */
+const AUTH_CACHE_MS = 10_000;
+// Per database handle, so two servers in one process (tests) never share answers.
+const authCaches = new WeakMap<Db, Map<string, { actor: Actor; until: number }>>();
+
 export async function authenticate(db: Db, secret: string): Promise<Actor | null> {
   if (!/^sk_[A-Za-z0-9_-]{16,200}$/.test(secret)) return null;
+  const keyHash = hashKey(secret);
+  let authCache = authCaches.get(db);
+  if (!authCache) {
+    authCache = new Map();
+    authCaches.set(db, authCache);
+  }
+  const hit = authCache.get(keyHash);
+  if (hit && hit.until > Date.now()) return hit.actor;
   const row = await db
     .selectFrom('api_keys')
     .select(['workspace_id', 'name'])
-    .where('key_hash', '=', hashKey(secret))
+    .where('key_hash', '=', keyHash)
     .executeTakeFirst();
-  return row ? { workspaceId: row.workspace_id, keyName: row.name } : null;
+  if (!row) return null;
+  const actor = { workspaceId: row.workspace_id, keyName: row.name };
+  if (authCache.size > 10_000) authCache.clear();
+  authCache.set(keyHash, { actor, until: Date.now() + AUTH_CACHE_MS });
+  return actor;
 }

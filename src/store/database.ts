@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as SqliteDialectDatabase,
+  sql,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.js';
 import { migrateToLatest } from './migrations.js';
@@ -26,6 +33,30 @@ export interface OpenOptions {
 // int8 (bigint) comes back from pg as a string by default; our sizes fit in a double.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
+/**
+ * Kysely prepares every query anew; preparing is a measurable share of a simple GET on SQLite.
+ * Statements are reusable in better-sqlite3 and Kysely runs them one at a time on its single
+ * connection, so a bounded cache keyed by SQL text is safe.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 500): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (stmt) {
+        // Refresh its place: the Map's insertion order is the eviction order.
+        cache.delete(text);
+      } else {
+        stmt = sqlite.prepare(text);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
+}
+
 export async function openDatabase(config: DatabaseConfig, opts: OpenOptions = {}): Promise<DatabaseHandle> {
   if (config.kind === 'sqlite') {
     fs.mkdirSync(path.dirname(config.file), { recursive: true });
@@ -35,7 +66,7 @@ export async function openDatabase(config: DatabaseConfig, opts: OpenOptions = {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
