@@ -1,31 +1,34 @@
 /**
- * Turns scores into probabilities with a softmax at a fitted temperature. The temperature and the "other"
- * baseline were fitted on the development sets by `bench/classifier-accuracy.ts` (it prints the best values;
- * minimising negative log-likelihood, which keeps expected calibration error low).
+ * Turns scores into probabilities. Evidence is compared in ratios (twice the evidence of the runner-up means
+ * the same whether a document is short or long), so the logits are logarithms of the scores; longer documents
+ * carry more evidence, so the same ratio is trusted more. The three parameters were fitted on the
+ * development sets by `bench/classifier-accuracy.ts --fit` (minimising negative log-likelihood, which keeps
+ * the expected calibration error low).
  */
 
-export const softmax = (scores: readonly number[], temperature: number): number[] => {
-  if (scores.length === 0) return [];
-  const max = Math.max(...scores);
-  const exps = scores.map((s) => Math.exp((s - max) / temperature));
+export interface CalibrationParameters {
+  /** Slope of the logits: higher means more confident. */
+  confidenceScale: number;
+  /** The slope grows with wordCount ^ this exponent. */
+  confidenceLengthExponent: number;
+  /** Added to every score before the logarithm, so that zero evidence is finite and small gaps stay small. */
+  scoreFloor: number;
+}
+
+export const softmax = (logits: readonly number[]): number[] => {
+  if (logits.length === 0) return [];
+  const max = Math.max(...logits);
+  const exps = logits.map((l) => Math.exp(l - max));
   const sum = exps.reduce((a, b) => a + b, 0);
   return exps.map((e) => e / sum);
 };
-
-export interface CalibrationParameters {
-  /** Softmax temperature for a one-word document. */
-  temperature: number;
-  /**
-   * Longer documents carry more evidence, so the same score gap means more certainty: the temperature is
-   * divided by wordCount ^ this exponent.
-   */
-  confidenceLengthExponent: number;
-}
 
 /** Probabilities for the classifications' scores, in the same order; they sum to 1. */
 export const calibrate = (
   scores: readonly number[],
   wordCount: number,
   parameters: CalibrationParameters,
-): number[] =>
-  softmax(scores, parameters.temperature / Math.max(1, wordCount) ** parameters.confidenceLengthExponent);
+): number[] => {
+  const slope = parameters.confidenceScale * Math.max(1, wordCount) ** parameters.confidenceLengthExponent;
+  return softmax(scores.map((s) => slope * Math.log(Math.max(0, s) + parameters.scoreFloor)));
+};

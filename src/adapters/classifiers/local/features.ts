@@ -63,7 +63,11 @@ export const extractFeatures = (
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const weight =
-      token.pageNumber === FILE_NAME_PAGE ? FEATURE_WEIGHTS.fileName : token.inTitle ? FEATURE_WEIGHTS.title : 1;
+      token.pageNumber === FILE_NAME_PAGE
+        ? FEATURE_WEIGHTS.fileName
+        : token.inTitle
+          ? FEATURE_WEIGHTS.title
+          : 1;
     if (!token.isFiller) {
       if (token.pageNumber !== FILE_NAME_PAGE) wordCount++;
       add(terms, token.term, weight, token.pageNumber, token.surface);
@@ -86,7 +90,14 @@ export const extractFeatures = (
     if (match === null) continue;
     const existing = terms.get(match);
     if (existing === undefined) {
-      add(terms, match, occurrence.count * FEATURE_WEIGHTS.fuzzy, occurrence.pageNumber, occurrence.surface, true);
+      add(
+        terms,
+        match,
+        occurrence.count * FEATURE_WEIGHTS.fuzzy,
+        occurrence.pageNumber,
+        occurrence.surface,
+        true,
+      );
     } else {
       existing.count += occurrence.count * FEATURE_WEIGHTS.fuzzy;
     }

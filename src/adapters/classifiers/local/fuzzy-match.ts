@@ -48,7 +48,8 @@ export const fuzzyMatch = (index: FuzzyIndex, word: string): string | null => {
   const grams = new Set(trigramsOf(word));
   const shared = new Map<string, number>();
   for (const gram of grams) {
-    for (const candidate of index.byTrigram.get(gram) ?? []) shared.set(candidate, (shared.get(candidate) ?? 0) + 1);
+    for (const candidate of index.byTrigram.get(gram) ?? [])
+      shared.set(candidate, (shared.get(candidate) ?? 0) + 1);
   }
   let best: string | null = null;
   let bestScore = MIN_SIMILARITY;

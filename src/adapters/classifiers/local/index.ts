@@ -6,8 +6,8 @@ import type {
 } from '../../../ports/classifier.js';
 import { calibrate } from './calibration.js';
 import { extractFeatures } from './features.js';
-import { createModelCache } from './model-cache.js';
 import type { CompiledModel } from './model.js';
+import { createModelCache } from './model-cache.js';
 import { DEFAULT_PARAMETERS, type EngineParameters } from './parameters.js';
 import { buildReasoning, type RankedClass } from './reasoning.js';
 import { scoreDocument } from './scorer.js';

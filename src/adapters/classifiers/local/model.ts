@@ -77,11 +77,22 @@ export const compileModel = (
   const profileMass = profiles.map(() => 0);
   for (const [term, list] of postings) {
     for (const posting of list) {
-      profileMass[posting.classIndex] = (profileMass[posting.classIndex] ?? 0) + posting.weight * (idf.get(term) ?? 0);
+      profileMass[posting.classIndex] =
+        (profileMass[posting.classIndex] ?? 0) + posting.weight * (idf.get(term) ?? 0);
     }
   }
 
   const unigrams = [...postings.keys()].filter((term) => !term.startsWith('#') && !term.includes(' '));
   const describedCount = profiles.filter((p) => !p.isOther).length;
-  return { profiles, describedCount, postings, penalties, idf, phrases, longestPhrase, profileMass, fuzzy: buildFuzzyIndex(unigrams) };
+  return {
+    profiles,
+    describedCount,
+    postings,
+    penalties,
+    idf,
+    phrases,
+    longestPhrase,
+    profileMass,
+    fuzzy: buildFuzzyIndex(unigrams),
+  };
 };

@@ -2,7 +2,7 @@ import type { ClassificationDefinition } from '../../../ports/classifier.js';
 import { knowledgeBase } from './knowledge/index.js';
 import { parseRules } from './rules.js';
 import { COMMON_WORDS, DESCRIPTION_FILLER } from './stopwords.js';
-import { cueTerm, type CueId } from './structural-cues.js';
+import { type CueId, cueTerm } from './structural-cues.js';
 import { contentTermsOf, phraseKeyOf, splitIdentifier, stemWord } from './tokenizer.js';
 
 /**
@@ -68,7 +68,8 @@ const addTerm = (terms: Map<string, ProfileTerm>, key: string, weight: number, s
   terms.set(key, { weight: combined, source: weight > previous.weight ? source : previous.source });
 };
 
-const dampen = (key: string, weight: number): number => (COMMON.has(key) ? weight * WEIGHTS.commonWordFactor : weight);
+const dampen = (key: string, weight: number): number =>
+  COMMON.has(key) ? weight * WEIGHTS.commonWordFactor : weight;
 
 /** Unigram stems of a text, filler dropped, and the phrase keys of its adjacent content-word pairs. */
 const classTextKeys = (text: string): { unigrams: string[]; phrases: string[] } => {
@@ -115,11 +116,13 @@ const buildProfile = (definition: ClassificationDefinition): ClassProfile => {
   const idText = isMeaningfulIdentifier(definition.id) ? splitIdentifier(definition.id) : '';
 
   const description = classTextKeys(definition.description);
-  for (const key of description.unigrams) addTerm(terms, key, dampen(key, WEIGHTS.description), 'description');
+  for (const key of description.unigrams)
+    addTerm(terms, key, dampen(key, WEIGHTS.description), 'description');
   for (const key of description.phrases) addTerm(terms, key, WEIGHTS.descriptionPhrase, 'description');
 
   // "other" names no content of its own: its type and id words would only match documents by accident.
-  if (isOther) return { id: definition.id, type: definition.type, isOther, terms, penalties: new Map(), knowledge: [] };
+  if (isOther)
+    return { id: definition.id, type: definition.type, isOther, terms, penalties: new Map(), knowledge: [] };
 
   for (const [text, weight] of [
     [typeText, WEIGHTS.type],
@@ -136,8 +139,10 @@ const buildProfile = (definition: ClassificationDefinition): ClassProfile => {
   for (const { id, strength } of knowledge) {
     const entry = entries.get(id);
     if (entry === undefined) continue;
-    for (const key of entry.core) addTerm(terms, key, dampen(key, WEIGHTS.knowledgeCore * strength), 'knowledge');
-    for (const key of entry.terms) addTerm(terms, key, dampen(key, WEIGHTS.knowledgeTerm * strength), 'knowledge');
+    for (const key of entry.core)
+      addTerm(terms, key, dampen(key, WEIGHTS.knowledgeCore * strength), 'knowledge');
+    for (const key of entry.terms)
+      addTerm(terms, key, dampen(key, WEIGHTS.knowledgeTerm * strength), 'knowledge');
     for (const [cue, weight] of Object.entries(entry.cues ?? {})) {
       addTerm(terms, cueTerm(cue as CueId), (weight ?? 0) * WEIGHTS.knowledgeCue * strength, 'knowledge');
     }
@@ -154,7 +159,8 @@ export const buildProfiles = (
     const profile = profiles[evidence.classIndex];
     if (profile === undefined) continue;
     for (const key of evidence.terms) {
-      if (evidence.negative) profile.penalties.set(key, Math.max(profile.penalties.get(key) ?? 0, WEIGHTS.rule));
+      if (evidence.negative)
+        profile.penalties.set(key, Math.max(profile.penalties.get(key) ?? 0, WEIGHTS.rule));
       else addTerm(profile.terms, key, WEIGHTS.rule, 'rule');
     }
   }

@@ -24,7 +24,8 @@ const where = (c: Contribution): string => {
   return `(${notes.join(', ')})`;
 };
 
-const truncate = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const truncate = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 const describe = (c: Contribution, cueSamples: Map<string, string | null>): string => {
   if (c.term.startsWith('#')) {
@@ -35,17 +36,27 @@ const describe = (c: Contribution, cueSamples: Map<string, string | null>): stri
   return `"${c.occurrence.surface}" ${where(c)}`;
 };
 
-/** The strongest distinct pieces of evidence; a word already shown inside a phrase is not repeated. */
-const pickEvidence = (contributions: readonly Contribution[], positive: boolean): Contribution[] => {
+/**
+ * The strongest distinct pieces of evidence: a word already shown inside a phrase or a cue's sample
+ * ("dear" after salutation "Dear John:") is not repeated.
+ */
+const pickEvidence = (
+  contributions: readonly Contribution[],
+  positive: boolean,
+  cueSamples: Map<string, string | null>,
+): Contribution[] => {
   const picked: Contribution[] = [];
-  const shown: string[] = [];
+  const shownWords = new Set<string>();
   for (const c of contributions) {
     if (picked.length >= MAX_EVIDENCE) break;
     if (positive ? c.distinctive <= 0 : c.amount >= 0) continue;
-    const surface = c.occurrence.surface;
-    if (shown.some((s) => s === surface || (!c.term.startsWith('#') && s.split(' ').includes(surface)))) continue;
+    const isCue = c.term.startsWith('#');
+    const words = isCue
+      ? ((cueSamples.get(c.term) ?? '').toLowerCase().match(/[a-z0-9]+/g) ?? [])
+      : c.occurrence.surface.split(' ');
+    if (!isCue && words.every((w) => shownWords.has(w))) continue;
     picked.push(c);
-    shown.push(surface);
+    for (const w of words) shownWords.add(w);
   }
   return picked;
 };
@@ -67,12 +78,14 @@ export const buildReasoning = (
   const head = `Chose ${nameOf(best.profile, allProfiles)} (confidence ${best.probability.toFixed(2)})`;
 
   if (best.profile.isOther) {
-    const strongest = ranked.find((r) => !r.profile.isOther && r.score.contributions.some((c) => c.amount > 0));
-    const own = pickEvidence(best.score.contributions, true);
+    const strongest = ranked.find(
+      (r) => !r.profile.isOther && r.score.contributions.some((c) => c.amount > 0),
+    );
+    const own = pickEvidence(best.score.contributions, true, cueSamples);
     if (strongest === undefined) {
       parts.push(`${head}: no classification's words or layout cues were found`);
     } else {
-      const evidence = pickEvidence(strongest.score.contributions, true);
+      const evidence = pickEvidence(strongest.score.contributions, true, cueSamples);
       parts.push(
         `${head}: no classification matched strongly; the closest, ${nameOf(strongest.profile, allProfiles)}, ` +
           `had only ${list(evidence)}`,
@@ -80,9 +93,9 @@ export const buildReasoning = (
     }
     if (own.length > 0) parts.push(`its own description matched ${list(own)}`);
   } else {
-    const evidence = pickEvidence(best.score.contributions, true);
+    const evidence = pickEvidence(best.score.contributions, true, cueSamples);
     parts.push(evidence.length > 0 ? `${head}: matched ${list(evidence)}` : `${head}: no strong evidence`);
-    const against = pickEvidence(best.score.contributions, false);
+    const against = pickEvidence(best.score.contributions, false, cueSamples);
     if (against.length > 0) parts.push(`against it: ${list(against)}`);
   }
 
@@ -95,5 +108,7 @@ export const buildReasoning = (
   // Keep the runner-up sentence whole: it is what a reviewer compares against.
   const tail = text.slice(text.lastIndexOf(' Runner-up'));
   const headRoom = MAX_REASONING_LENGTH - tail.length;
-  return headRoom > 40 ? `${truncate(text.slice(0, text.length - tail.length), headRoom)}${tail}` : truncate(text, MAX_REASONING_LENGTH);
+  return headRoom > 40
+    ? `${truncate(text.slice(0, text.length - tail.length), headRoom)}${tail}`
+    : truncate(text, MAX_REASONING_LENGTH);
 };

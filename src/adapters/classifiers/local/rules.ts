@@ -21,7 +21,17 @@ interface NamedClass {
   type: string;
 }
 
-const NEGATIONS = new Set(['not', 'never', 'no', 'nor', 'except', 'exclude', 'excluding', 'instead', 'rather']);
+const NEGATIONS = new Set([
+  'not',
+  'never',
+  'no',
+  'nor',
+  'except',
+  'exclude',
+  'excluding',
+  'instead',
+  'rather',
+]);
 const NEGATION_WINDOW = 4;
 
 /** Words of a rule that speak about classifying, not about the documents. */
@@ -59,7 +69,10 @@ const findMentions = (sentenceKeys: string[], name: string[]): number[] => {
   return positions;
 };
 
-export const parseRules = (rules: string | null | undefined, classes: readonly NamedClass[]): RuleEvidence[] => {
+export const parseRules = (
+  rules: string | null | undefined,
+  classes: readonly NamedClass[],
+): RuleEvidence[] => {
   if (rules === null || rules === undefined || rules.trim().length === 0) return [];
   const names = classes.map(namesOf);
   const evidence: RuleEvidence[] = [];
@@ -70,7 +83,8 @@ export const parseRules = (rules: string | null | undefined, classes: readonly N
     const mentions: { classIndex: number; position: number; length: number }[] = [];
     names.forEach((classNames, classIndex) => {
       for (const name of classNames) {
-        for (const position of findMentions(keys, name)) mentions.push({ classIndex, position, length: name.length });
+        for (const position of findMentions(keys, name))
+          mentions.push({ classIndex, position, length: name.length });
       }
     });
     if (mentions.length === 0) continue;

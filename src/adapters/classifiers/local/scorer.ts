@@ -31,6 +31,11 @@ export interface ScoringParameters {
   saturation: number;
   /** Exponent on the document's content-word count in the normaliser. */
   lengthExponent: number;
+  /**
+   * Words added to every document's count in the normaliser, so that one matching word in a ten-word text is
+   * not as strong as ten in a hundred: short texts need more than a single word to leave "other".
+   */
+  lengthOffset: number;
   /** Exponent on the profile's total weight in the normaliser. */
   massExponent: number;
   /** The score an "other" classification starts from: documents that match nothing better go there. */
@@ -86,12 +91,18 @@ export const scoreDocument = (
     for (const posting of model.penalties.get(term) ?? []) {
       const amount = -posting.weight * strength;
       raw[posting.classIndex] = (raw[posting.classIndex] ?? 0) + amount;
-      contributions[posting.classIndex]?.push({ term, amount, distinctive: amount, occurrence, source: 'rule' });
+      contributions[posting.classIndex]?.push({
+        term,
+        amount,
+        distinctive: amount,
+        occurrence,
+        source: 'rule',
+      });
     }
   }
   const discount = (1 - parameters.sharedEvidenceWeight) * shared;
 
-  const lengthNorm = Math.max(1, features.wordCount) ** parameters.lengthExponent;
+  const lengthNorm = Math.max(1, features.wordCount + parameters.lengthOffset) ** parameters.lengthExponent;
   return model.profiles.map((profile, classIndex) => {
     const mass = Math.max(1, model.profileMass[classIndex] ?? 1);
     const own = profile.isOther ? (raw[classIndex] ?? 0) : (raw[classIndex] ?? 0) - discount;

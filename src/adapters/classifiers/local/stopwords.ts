@@ -1,6 +1,6 @@
 /** Function words that say nothing about a document's kind or topic. */
 export const STOPWORDS: ReadonlySet<string> = new Set(
- `a about above after again against all also am an and any are aren as at be because been before being
+  `a about above after again against all also am an and any are aren as at be because been before being
  below between both but by can cannot could couldn did didn do does doesn doing don down during each few
  for from further had hadn has hasn have haven having he her here hers herself him himself his how i if
  in into is isn it its itself just ll me more most mustn my myself no nor not now of off on once only or
@@ -11,8 +11,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
  within without among amongst across along around onto toward towards whose whoever whatever however
  therefore thus hence also although though unless since even ever every either neither may might must
  shall let lets get gets got one two three four five six seven eight nine ten`
- .split(/\s+/)
- .filter((w) => w.length > 0),
+    .split(/\s+/)
+    .filter((w) => w.length > 0),
 );
 
 /**
@@ -20,22 +20,23 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
  * ("Documents that contain ...", "any other kind of file"). They are dropped from profiles, never from documents.
  */
 export const DESCRIPTION_FILLER: ReadonlySet<string> = new Set(
- `document documents doc docs file files page pages type types kind kinds category categories class classes
+  `document documents doc docs file files page pages type types kind kinds category categories class classes
  classification classifications classify classified contain contains containing contained include includes
  including included related relating regarding concerning usually typically often generally mostly mainly
  sometimes such like e.g various variety else anything something everything nothing none misc miscellaneous
  unknown unclassified remaining rest fit fits fitting match matches matching belong belongs above below
  listed given use used using item items thing things should must want wanted anyone someone example examples
  describe describes describing description cover covers covering mention mentions mentioning`
- .split(/\s+/)
- .filter((w) => w.length > 0),
+    .split(/\s+/)
+    .filter((w) => w.length > 0),
 );
 
 /**
  * Frequent English content words: they appear in most documents of every kind, so a profile that happens to
  * contain them should not gain much from them. Matched after stemming.
  */
-export const COMMON_WORDS: readonly string[] = `said say says saying year years new time times people make makes made
+export const COMMON_WORDS: readonly string[] =
+  `said say says saying year years new time times people make makes made
  way ways day days week weeks month months good well first last just know known take took taken see seen
  come came go going went want use used work works worked find found give given tell told think thought
  look looked thing things man men woman women world life many much back still long great little old right
@@ -48,5 +49,5 @@ export const COMMON_WORDS: readonly string[] = `said say says saying year years 
  around however another around today yesterday tomorrow later ago already really near far best better
  whole real full certain clear likely possible top sure hard low late major among least less main
  area today including told according added already since told`
- .split(/\s+/)
- .filter((w) => w.length > 0);
+    .split(/\s+/)
+    .filter((w) => w.length > 0);

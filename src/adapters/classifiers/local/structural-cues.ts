@@ -88,7 +88,7 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
   },
   {
     id: 'email-header',
-    label: 'e-mail header (sender line with time, Sent:, or Original Message)',
+    label: 'e-mail header',
     minCount: 1,
     find: countMatches(
       new RegExp(
@@ -101,7 +101,7 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     id: 'email-address',
     label: 'e-mail address',
     minCount: 1,
-    find: countMatches(/\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g),
+    find: countMatches(/\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}\b/g),
   },
   {
     id: 'memo-heading',
@@ -133,7 +133,9 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     id: 'enclosure',
     label: 'enclosure note',
     minCount: 1,
-    find: countMatches(/^\s*(?:enclosures?|encl?\.|attachments?)\b|\b(?:enclosed (?:is|are|please find)|i am enclosing)\b/gim),
+    find: countMatches(
+      /^\s*(?:enclosures?|encl?\.|attachments?)\b|\b(?:enclosed (?:is|are|please find)|i am enclosing)\b/gim,
+    ),
   },
   {
     id: 'street-address',
@@ -189,14 +191,15 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     id: 'empty-labels',
     label: 'labelled fields ("Name:")',
     minCount: 4,
-    find: countMatches(/^\s*(?:\d{1,2}[.)]\s*)?[A-Za-z][A-Za-z #'/()&.-]{1,38}:\s*(?:_*\s*)$/gm),
+    find: countMatches(/^[ \t]*(?:\d{1,2}[.)][ \t]*)?[A-Za-z][A-Za-z #'/()&.-]{1,38}:[ \t_]*$/gm),
   },
   {
     id: 'labelled-fields',
     label: 'many "Label:" fields',
     minCount: 4,
     find: countDistinct(
-      /(?:^|\s{2,}|\|)\s*(?!(?:to|from|subject|date|cc|re)\s*:)([A-Z][A-Za-z#&/().' -]{1,28}):(?=\s|$)/gm,
+      // A lookbehind, not a consumed run of spaces: "\s{2,}\s*" backtracks quadratically on long blank runs.
+      /(?<=^|\s\s|\|)(?!(?:to|from|subject|date|cc|re)\s*:)([A-Z][A-Za-z#&/().' -]{1,28}):(?=\s|$)/gm,
     ),
   },
   {
@@ -225,13 +228,17 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     id: 'citations',
     label: 'citations (et al., Fig. 1)',
     minCount: 2,
-    find: countMatches(/\bet al\b|\[\d{1,3}(?:[,–-]\s*\d{1,3})*\]|\((?:[A-Z][a-z]+,? )+(?:19|20)\d{2}\)|\bfig(?:ure)?\.?\s*\d|\btable\s+[1-9IVX]\b/g),
+    find: countMatches(
+      /\bet al\b|\[\d{1,3}(?:[,–-]\s*\d{1,3})*\]|\((?:[A-Z][a-z]+,? )+(?:19|20)\d{2}\)|\bfig(?:ure)?\.?\s*\d|\btable\s+[1-9IVX]\b/g,
+    ),
   },
   {
     id: 'measurements',
     label: 'measurements (mg, ml, %)',
     minCount: 3,
-    find: countMatches(/\b\d+(?:\.\d+)?\s?(?:mg|ml|µg|ug|mm|cm|kg|nm|ppm|mol|mmol|μm|°c|g\/l|mg\/kg|%)(?![a-z])/gi),
+    find: countMatches(
+      /\b\d+(?:\.\d+)?\s?(?:mg|ml|µg|ug|mm|cm|kg|nm|ppm|mol|mmol|μm|°c|g\/l|mg\/kg|%)(?![a-z])/gi,
+    ),
   },
   {
     id: 'report-sections',
@@ -259,13 +266,15 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     id: 'exclamations',
     label: 'exclamation marks',
     minCount: 2,
-    find: countMatches(/[a-zA-Z)]\s?!/g),
+    find: countMatches(/[a-zA-Z]{2,}\s?!/g),
   },
   {
     id: 'toll-free',
     label: 'toll-free number or call to action',
     minCount: 1,
-    find: countMatches(/\b1[-\s.]?8(?:00|88|77|66)[-\s.]\d{3}|\b(?:call now|call today|order now|buy now|visit us|limited time|while supplies last)\b/gi),
+    find: countMatches(
+      /\b1[-\s.]?8(?:00|88|77|66)[-\s.]\d{3}|\b(?:call now|call today|order now|buy now|visit us|limited time|while supplies last)\b/gi,
+    ),
   },
   {
     id: 'signature-line',
@@ -277,7 +286,9 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     id: 'tax-form-number',
     label: 'tax form number',
     minCount: 1,
-    find: countMatches(/\b(?:form\s+(?:1040|1099|1120|941|w-?[249]|p60|p45|sa100)|schedule\s+[a-e]\b|(?:ein|ssn|tin)\s*[:#])/gi),
+    find: countMatches(
+      /\b(?:form\s+(?:1040|1099|1120|941|w-?[249]|p60|p45|sa100)|schedule\s+[a-e]\b|(?:ein|ssn|tin)\s*[:#])/gi,
+    ),
   },
 ];
 

@@ -10,11 +10,18 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
       unit price, amount, total, customer, customer number, account number, po number, purchase order, billing,
       charges, rate, payable, wire transfer, bank details, iban, swift, vendor, supplier, item, discount, shipping,
       freight, handling, past due, overdue, tax id, vat number, terms`,
-    cues: { 'money-amounts': 1, 'total-line': 1.5, 'line-items': 1, 'street-address': 0.3, 'labelled-fields': 0.5 },
+    cues: {
+      'money-amounts': 1,
+      'total-line': 1.5,
+      'line-items': 1,
+      'street-address': 0.3,
+      'labelled-fields': 0.5,
+    },
   },
   {
     id: 'receipt',
-    triggers: 'receipt, receipts, sales receipt, till receipt, proof of purchase, purchase receipt, cash register',
+    triggers:
+      'receipt, receipts, sales receipt, till receipt, proof of purchase, purchase receipt, cash register',
     core: 'receipt, change due, cashier, thank you for shopping, thank you for your purchase, tendered',
     terms: `subtotal, total, tax, change, cash, visa, mastercard, amex, debit, credit card, card, approved, auth code,
       authorization, transaction, store, register, terminal, items, qty, come again, returns, refund, exchange,
@@ -32,7 +39,8 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
   },
   {
     id: 'contract',
-    triggers: 'contract, contracts, agreement, agreements, lease, nda, non disclosure, terms and conditions, legal agreement',
+    triggers:
+      'contract, contracts, agreement, agreements, lease, nda, non disclosure, terms and conditions, legal agreement',
     core: 'agreement, contract, hereby, whereas, witnesseth, in witness whereof, parties, party',
     terms: `shall, terms, conditions, term, terminate, termination, effective date, governing law, jurisdiction,
       obligations, indemnify, indemnification, liability, warranty, warranties, confidential, confidentiality,
@@ -88,7 +96,8 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
   },
   {
     id: 'form',
-    triggers: 'form, forms, application form, questionnaire, fill in, fillable, request form, registration form, blank form',
+    triggers:
+      'form, forms, application form, questionnaire, fill in, fillable, request form, registration form, blank form',
     core: 'form, please print, please complete, check one, for office use only, office use',
     terms: `name, address, city, state, zip, zip code, telephone, phone, date of birth, signature, sign, print,
       check, check box, applicant, application, complete, completed, fill, section, yes, no, if yes,
@@ -152,7 +161,8 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
   },
   {
     id: 'bank-statement',
-    triggers: 'bank statement, bank statements, account statement, statement, statements, bank, checking account, savings account',
+    triggers:
+      'bank statement, bank statements, account statement, statement, statements, bank, checking account, savings account',
     core: 'statement period, opening balance, closing balance, beginning balance, ending balance, account number',
     terms: `balance, deposits, deposit, withdrawals, withdrawal, debit, credit, transaction, transactions,
       available balance, interest, fees, fee, service charge, checks, atm, transfer, direct deposit, payment,
@@ -162,17 +172,25 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
   },
   {
     id: 'tax-form',
-    triggers: 'tax, taxes, tax form, tax forms, tax return, tax returns, irs, hmrc, w2, w 2, 1099, 1040, vat return',
+    triggers:
+      'tax, taxes, tax form, tax forms, tax return, tax returns, irs, hmrc, w2, w 2, 1099, 1040, vat return',
     core: 'taxable, irs, internal revenue service, tax year, tax return, taxpayer, withholding',
     terms: `tax, income, wages, withheld, federal, deduction, deductions, exemption, filing, filing status, refund,
       employer identification number, ein, ssn, social security, social security number, gross,
       adjusted gross income, schedule, form, line, amount, dependent, dependents, credit, payer, recipient,
       compensation, medicare, revenue, fiscal, return`,
-    cues: { 'tax-form-number': 3, 'empty-labels': 0.5, 'labelled-fields': 0.7, checkboxes: 0.5, 'money-amounts': 0.5 },
+    cues: {
+      'tax-form-number': 3,
+      'empty-labels': 0.5,
+      'labelled-fields': 0.7,
+      checkboxes: 0.5,
+      'money-amounts': 0.5,
+    },
   },
   {
     id: 'note',
-    triggers: 'note, notes, handwritten, sticky note, fax cover, cover sheet, routing slip, file note, message slip, short note',
+    triggers:
+      'note, notes, handwritten, sticky note, fax cover, cover sheet, routing slip, file note, message slip, short note',
     core: 'note, fyi, thanks, please',
     terms: `thank you, please, call, see, attached, copy, info, information, handwritten, regarding, asap,
       discussed, review, return, file, comments, let me know, ok, would you, could you, forward, pls, attn,
@@ -189,7 +207,8 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
   },
   {
     id: 'shipping-document',
-    triggers: 'bill of lading, shipping, shipment, shipments, delivery note, packing list, packing slip, waybill, customs, freight, consignment',
+    triggers:
+      'bill of lading, shipping, shipment, shipments, delivery note, packing list, packing slip, waybill, customs, freight, consignment',
     core: 'bill of lading, consignee, shipper, packing list, delivery note, waybill, tracking number',
     terms: `carrier, freight, shipment, weight, pallets, cartons, packages, origin, destination, port, vessel,
       container, customs, hs code, incoterms, ship date, delivered, received by, gross weight, net weight,
@@ -207,7 +226,8 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
   },
   {
     id: 'legal-filing',
-    triggers: 'legal, law, court, courts, litigation, lawsuit, lawsuits, judgment, subpoena, pleading, pleadings, affidavit, attorney',
+    triggers:
+      'legal, law, court, courts, litigation, lawsuit, lawsuits, judgment, subpoena, pleading, pleadings, affidavit, attorney',
     core: 'plaintiff, defendant, court, attorney, counsel',
     terms: `judge, case, motion, filed, hearing, trial, jury, verdict, settlement, complaint, petition, order,
       ruling, appeal, appellant, evidence, witness, testimony, deposition, subpoena, affidavit, exhibit, pursuant,

@@ -56,7 +56,10 @@ export const TOPICS: readonly KnowledgeEntry[] = [
       taxpayers, public services, welfare, defence, defense, foreign policy, diplomacy, diplomatic, embassy,
       treaty, sanctions, civil liberties, terrorism, constitution, constitutional, european union, united nations,
       nato, downing street, white house, whitehall, westminster, shadow, spokesman, mandate, lawmakers, legislature,
-      inquiry, home office, prime ministers`,
+      inquiry, home office, prime ministers, public sector, public spending, public services, schools,
+      tuition fees, health service, pensions, police, crime, prisons, human rights, civil servants, civil service,
+      ministers said, government plans, consultation, white paper, select committee, backbench, backbenchers,
+      whip, peers, lobby, lobbying, council tax, benefits, unions, strike, protest, protesters, activists`,
   },
   {
     id: 'technology',
