@@ -82,7 +82,8 @@ describe.each(backends())('event rows (%s)', (backend) => {
     const payload = event?.payload as Record<string, unknown>;
     const seedRun = seed.payload as Record<string, unknown>;
     expect(keysOf(payload)).toEqual(keysOf(seedRun));
-    for (const k of ['output', 'classifier', 'file', 'usage']) expect(keysOf(payload[k]), k).toEqual(expect.arrayContaining(keysOf(seedRun[k])));
+    for (const k of ['output', 'classifier', 'file', 'usage'])
+      expect(keysOf(payload[k]), k).toEqual(expect.arrayContaining(keysOf(seedRun[k])));
     for (const k of ['output', 'classifier']) expect(keysOf(payload[k]), k).toEqual(keysOf(seedRun[k]));
     const insights = (o: unknown) => (o as { insights: unknown[] }).insights[0];
     expect(shape(insights(payload.output))).toEqual(shape(insights(seedRun.output)));
@@ -146,10 +147,10 @@ describe.each(backends())('event rows (%s)', (backend) => {
       'classifier.deleted',
     ]);
     expect(events[0]?.payload).toEqual(c.body);
-    expect((events[1]?.payload as { name: string }).name).toBe('Events renamed');
-    expect((events[2]?.payload as { draftVersion: { config: unknown } }).draftVersion.config).toEqual(
-      newConfig,
-    );
+    const renamed = events[1]?.payload as { name: string } | undefined;
+    expect(renamed?.name).toBe('Events renamed');
+    const redrafted = events[2]?.payload as { draftVersion: { config: unknown } } | undefined;
+    expect(redrafted?.draftVersion.config).toEqual(newConfig);
     expect(events[5]?.payload).toEqual(last.body);
     const published = await listEventsFor(s.deps.db, version.body.id);
     expect(published.map((e) => e.eventType)).toEqual(['classifier.version.published']);
