@@ -79,8 +79,9 @@ export async function settleBatchIfDone(deps: CoreDeps, ex: Executor, batchId: s
   const batch = await lockBatch(deps, ex, batchId);
   if (!batch || batch.status === 'PROCESSED' || batch.status === 'FAILED' || batch.status === 'CANCELLED')
     return;
+  const table = batch.processor === 'parse' ? 'parse_runs' : 'classify_runs';
   const counts = await ex
-    .selectFrom('classify_runs')
+    .selectFrom(table)
     .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
     .where('batch_id', '=', batchId)
     .groupBy('status')
@@ -102,7 +103,13 @@ export async function settleBatchIfDone(deps: CoreDeps, ex: Executor, batchId: s
     ex,
     now,
     batch.workspace_id,
-    status === 'FAILED' ? 'batch_processor_run.failed' : 'batch_processor_run.processed',
+    batch.processor === 'parse'
+      ? status === 'FAILED'
+        ? 'batch_parse_run.failed'
+        : 'batch_parse_run.processed'
+      : status === 'FAILED'
+        ? 'batch_processor_run.failed'
+        : 'batch_processor_run.processed',
     batchId,
     payload,
   );

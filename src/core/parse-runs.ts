@@ -1,42 +1,26 @@
-import { createHash } from 'node:crypto';
-import type { Selectable } from 'kysely';
-import { notFound } from '../lib/errors.js';
+import { ApiError, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import { type ParsedPage, ParseFailure } from '../ports/parser.js';
 import type { Executor } from '../store/database.js';
+import { deleteJobsFor, enqueueJob } from '../store/job-queue.js';
 import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
-import type { Database } from '../store/schema.js';
 import { containsIgnoreCase } from '../store/text-search.js';
 import type { Actor, CoreDeps } from './context.js';
-import { type FileRow, readFileBytes } from './files.js';
-import { parseRunObject, parseRunSummary } from './serialize.js';
-import { parseUsage } from './usage.js';
+import { type FileRow, storeFile } from './files.js';
+import {
+  executeParse,
+  fileMetadataAfterParse,
+  newParseRunRow,
+  ParseRunFailed,
+  type ParseRunRow,
+  parseConfigKey,
+  resolvedParseConfig,
+} from './parse-execution.js';
+import type { FileInput } from './schemas.js';
+import { batchRunObject, parseRunObject, parseRunSummary } from './serialize.js';
 
-export type ParseRunRow = Selectable<Database['parse_runs']>;
+export { ParseRunFailed, type ParseRunRow } from './parse-execution.js';
 
-/** The parse config as echoed on parse runs, with the defaults filled in (spec §5.2). */
-export function resolvedParseConfig(pc: Record<string, unknown> | undefined): Record<string, unknown> {
-  return {
-    target: 'markdown',
-    chunkingStrategy: { type: 'page' },
-    engine: 'parse_light',
-    engineVersion: '1.0.0',
-    ...(pc ?? {}),
-  };
-}
-
-/** Parses with the same effective options are interchangeable, so a file is parsed once per key. */
-export function parseConfigKey(config: Record<string, unknown>): string {
-  const { target, chunkingStrategy, advancedOptions } = config as {
-    target?: unknown;
-    chunkingStrategy?: unknown;
-    advancedOptions?: unknown;
-  };
-  return createHash('sha256')
-    .update(JSON.stringify([target, chunkingStrategy, advancedOptions]))
-    .digest('hex')
-    .slice(0, 32);
-}
+export const PARSE_JOB = 'parse_run';
 
 export interface ParsedForRun {
   parseRun: ParseRunRow;
@@ -45,31 +29,11 @@ export interface ParsedForRun {
   created: boolean;
 }
 
-export class ParseRunFailed extends Error {
-  constructor(
-    readonly parseRun: ParseRunRow,
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 function pagesFromOutput(output: string | null): { pageNumber: number; text: string }[] {
   const parsed = JSON.parse(output ?? '{"chunks":[]}') as {
     chunks: { content: string; metadata: { pageRange: { start: number } } }[];
   };
   return parsed.chunks.map((c) => ({ pageNumber: c.metadata.pageRange.start, text: c.content }));
-}
-
-function chunksFor(pages: ParsedPage[], target: unknown) {
-  return pages.map((p) => ({
-    object: 'chunk' as const,
-    type: 'page' as const,
-    content: target === 'spatial' ? p.text : p.markdown,
-    metadata: { pageRange: { start: p.pageNumber, end: p.pageNumber } },
-    blocks: [],
-  }));
 }
 
 /**
@@ -83,92 +47,222 @@ export async function parseForRun(
   sourceRunId: string,
 ): Promise<ParsedForRun> {
   const config = resolvedParseConfig(parseConfig);
-  const key = parseConfigKey(config);
   const existing = await deps.db
     .selectFrom('parse_runs')
     .selectAll()
     .where('file_id', '=', file.id)
-    .where('config_key', '=', key)
+    .where('config_key', '=', parseConfigKey(config))
     .where('status', '=', 'PROCESSED')
     .orderBy('created_at', 'desc')
     .limit(1)
     .executeTakeFirst();
   if (existing) return { parseRun: existing, pages: pagesFromOutput(existing.output), created: false };
 
-  const started = deps.clock.now();
-  const run: ParseRunRow = {
-    id: newId('parseRun'),
-    workspace_id: file.workspace_id,
-    file_id: file.id,
+  const run = newParseRunRow(deps, {
+    file,
+    config,
     status: 'PROCESSING',
-    failure_reason: null,
-    failure_message: null,
-    config: JSON.stringify(config),
-    config_key: key,
-    output: null,
-    page_count: null,
-    processing_time_ms: null,
-    usage: null,
-    metadata: null,
     source: 'DOCUMENT_PROCESSOR_RUN',
-    source_id: sourceRunId,
-    batch_id: null,
-    created_at: started.toISOString(),
-    updated_at: started.toISOString(),
-  };
+    sourceId: sourceRunId,
+  });
   await deps.db.insertInto('parse_runs').values(run).execute();
-  const t0 = performance.now();
   try {
-    const bytes = await readFileBytes(deps, file);
-    const doc = await deps.parser.parse({
-      bytes,
-      fileName: file.name,
-      mimeType: file.mime_type,
-      password: file.password,
-      limits: { maxPages: deps.config.limits.maxPages, timeoutMs: deps.config.limits.parseTimeoutMs },
-    });
-    const elapsed = Math.round(performance.now() - t0);
-    const finished: ParseRunRow = {
-      ...run,
-      status: 'PROCESSED',
-      output: JSON.stringify({ chunks: chunksFor(doc.pages, config.target) }),
-      page_count: doc.pages.length,
-      processing_time_ms: elapsed,
-      usage: JSON.stringify(parseUsage(run.id, doc.pages.length)),
-      updated_at: deps.clock.now().toISOString(),
-    };
+    const done = await executeParse(deps, run, file);
     await deps.db.transaction().execute(async (trx) => {
-      await trx.updateTable('parse_runs').set(finished).where('id', '=', run.id).execute();
-      const meta = { ...(JSON.parse(file.metadata) as Record<string, unknown>), pageCount: doc.pages.length };
+      await trx.updateTable('parse_runs').set(done.row).where('id', '=', run.id).execute();
       await trx
         .updateTable('files')
-        .set({
-          metadata: JSON.stringify(meta),
-          type: file.type ?? doc.fileType,
-          updated_at: finished.updated_at,
-        })
+        .set({ ...fileMetadataAfterParse(file, done.row.page_count ?? 0), updated_at: done.row.updated_at })
         .where('id', '=', file.id)
         .execute();
     });
-    return {
-      parseRun: finished,
-      pages: doc.pages.map((p) => ({ pageNumber: p.pageNumber, text: p.text })),
-      created: true,
-    };
+    return { parseRun: done.row, pages: done.pages, created: true };
   } catch (err) {
-    const reason = err instanceof ParseFailure ? err.reason : 'INTERNAL_ERROR';
-    const message = err instanceof Error ? err.message : String(err);
-    const failed: ParseRunRow = {
-      ...run,
-      status: 'FAILED',
-      failure_reason: reason,
-      failure_message: message,
-      processing_time_ms: Math.round(performance.now() - t0),
-      updated_at: deps.clock.now().toISOString(),
-    };
-    await deps.db.updateTable('parse_runs').set(failed).where('id', '=', run.id).execute();
-    throw new ParseRunFailed(failed, reason, message);
+    if (err instanceof ParseRunFailed) {
+      await deps.db.updateTable('parse_runs').set(err.parseRun).where('id', '=', run.id).execute();
+    }
+    throw err;
   }
+}
+
+/**
+ * Parse inputs accept {id} and {url} (spec §2). A URL is fetched while the request waits, because
+ * a parse run always has a file; a download failure is a 400 naming UNABLE_TO_DOWNLOAD_FILE.
+ */
+async function resolveParseFile(deps: CoreDeps, ex: Executor, actor: Actor, input: FileInput, path: string) {
+  if ('id' in input) {
+    const f = await ex
+      .selectFrom('files')
+      .selectAll()
+      .where('id', '=', input.id)
+      .where('workspace_id', '=', actor.workspaceId)
+      .executeTakeFirst();
+    if (!f) throw notFound('File', input.id);
+    return f;
+  }
+  if ('text' in input) throw invalid('Parse runs take a file id or a url', path);
+  let downloaded: Awaited<ReturnType<CoreDeps['downloader']['download']>>;
+  try {
+    downloaded = await deps.downloader.download(input.url);
+  } catch (err) {
+    throw invalid(
+      `UNABLE_TO_DOWNLOAD_FILE: ${err instanceof Error ? err.message : String(err)}`,
+      `${path}.url`,
+    );
+  }
+  if (downloaded.bytes.byteLength === 0)
+    throw invalid('UNABLE_TO_DOWNLOAD_FILE: the URL returned an empty file', `${path}.url`);
+  return storeFile(deps, ex, actor.workspaceId, {
+    bytes: downloaded.bytes,
+    name: input.name ?? downloaded.fileName,
+    mimeType: downloaded.contentType,
+    password: input.settings?.password ?? null,
+  });
+}
+
+export interface CreateParseRunRequest {
+  file: FileInput;
+  config?: Record<string, unknown> | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  priority?: number | undefined;
+}
+
+async function insertParseRun(
+  deps: CoreDeps,
+  ex: Executor,
+  actor: Actor,
+  file: FileRow,
+  req: {
+    config?: Record<string, unknown> | undefined;
+    metadata?: Record<string, unknown> | undefined;
+    priority?: number | undefined;
+  },
+  opts: { status: 'PENDING' | 'PROCESSING'; source: string; batchId?: string | null },
+): Promise<ParseRunRow> {
+  const run = newParseRunRow(deps, {
+    file,
+    config: resolvedParseConfig(req.config),
+    status: opts.status,
+    source: opts.source,
+    sourceId: opts.batchId ?? null,
+    batchId: opts.batchId ?? null,
+    metadata: req.metadata ?? null,
+  });
+  await ex.insertInto('parse_runs').values(run).execute();
+  await enqueueJob(
+    ex,
+    deps.clock.now(),
+    PARSE_JOB,
+    { parseRunId: run.id },
+    {
+      workspaceId: actor.workspaceId,
+      priority: req.priority ?? 50,
+    },
+  );
+  return run;
+}
+
+export async function createParseRun(deps: CoreDeps, actor: Actor, req: CreateParseRunRequest) {
+  const file = await resolveParseFile(deps, deps.db, actor, req.file, 'file');
+  const out = await deps.db.transaction().execute(async (trx) => {
+    const run = await insertParseRun(deps, trx, actor, file, req, { status: 'PROCESSING', source: 'API' });
+    return parseRunObject(run, file);
+  });
+  deps.notifier.jobQueued();
+  return out;
+}
+
+/** POST /parse: wait for the run; a document that cannot be parsed is a 422 (Decisions 1). */
+export async function parseSync(deps: CoreDeps, actor: Actor, req: CreateParseRunRequest) {
+  const created = await createParseRun(deps, actor, req);
+  const deadline = Date.now() + deps.config.limits.syncTimeoutMs;
+  for (;;) {
+    const run = await getParseRun(deps, actor, created.id);
+    if (run.status === 'PROCESSED') return run;
+    if (run.status === 'FAILED') {
+      throw new ApiError(
+        'UNPROCESSABLE_ENTITY',
+        `${run.failureReason}: ${run.failureMessage} (parse run ${run.id})`,
+      );
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new ApiError('TIMEOUT', `The parse did not finish in time; it continues as ${created.id}.`);
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(left, 500));
+      const off = deps.notifier.onRunFinished(created.id, done);
+      function done() {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  }
+}
+
+export async function createParseBatch(
+  deps: CoreDeps,
+  actor: Actor,
+  req: {
+    inputs: { file: FileInput; metadata?: Record<string, unknown> | undefined }[];
+    config?: Record<string, unknown> | undefined;
+    priority?: number | undefined;
+  },
+) {
+  const files: FileRow[] = [];
+  for (const [i, input] of req.inputs.entries())
+    files.push(await resolveParseFile(deps, deps.db, actor, input.file, `inputs.${i}.file`));
+  const out = await deps.db.transaction().execute(async (trx) => {
+    const iso = deps.clock.now().toISOString();
+    const batch = {
+      id: newId('parseBatchRun'),
+      workspace_id: actor.workspaceId,
+      processor: 'parse',
+      classifier_id: null,
+      status: 'PENDING',
+      run_count: req.inputs.length,
+      created_at: iso,
+      updated_at: iso,
+    };
+    await trx.insertInto('batch_runs').values(batch).execute();
+    for (const [i, input] of req.inputs.entries()) {
+      const file = files[i] as FileRow;
+      await insertParseRun(
+        deps,
+        trx,
+        actor,
+        file,
+        { config: req.config, metadata: input.metadata, priority: req.priority },
+        { status: 'PENDING', source: 'BATCH_PARSER_RUN', batchId: batch.id },
+      );
+    }
+    return batchRunObject(batch);
+  });
+  deps.notifier.jobQueued();
+  return out;
+}
+
+/** Removes the parse run; classify runs that used it keep their results and lose the link. */
+export async function deleteParseRun(deps: CoreDeps, actor: Actor, id: string) {
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('parse_runs')
+      .select('id')
+      .where('id', '=', id)
+      .where('workspace_id', '=', actor.workspaceId)
+      .executeTakeFirst();
+    if (!row) throw notFound('Parse run', id);
+    await trx.deleteFrom('parse_runs').where('id', '=', id).execute();
+    await trx
+      .updateTable('classify_runs')
+      .set({ parse_run_id: null })
+      .where('parse_run_id', '=', id)
+      .execute();
+    await deleteJobsFor(trx, PARSE_JOB, 'parseRunId', id);
+  });
+  deps.notifier.runFinished(id);
+  return { id };
 }
 
 async function withFile(ex: Executor, rows: ParseRunRow[]) {

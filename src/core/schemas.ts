@@ -212,3 +212,32 @@ export const ListParseRunsQuerySchema = z.object({
   sourceId: id.optional(),
   fileNameContains: z.string().min(1).max(255).optional(),
 });
+
+const ParseFileInputSchema = z.union([
+  z.strictObject({ id }),
+  z.strictObject({
+    url: z.string().min(1).max(8192),
+    name: z.string().min(1).max(255).optional(),
+    settings: z.strictObject({ password: z.string().max(1024).optional() }).optional(),
+  }),
+]);
+
+export const CreateParseRunSchema = z.strictObject({
+  file: ParseFileInputSchema,
+  config: ParseConfigSchema.optional(),
+  metadata: MetadataSchema.optional(),
+  priority: priority.optional(),
+  // Accepted for compatibility; Docsort keeps parse outputs until they are deleted.
+  dataRetention: z.strictObject({ mode: z.enum(['workspace_default', 'zero']).optional() }).optional(),
+});
+
+export const SyncParseSchema = CreateParseRunSchema.omit({ priority: true });
+
+export const BatchParseSchema = z.strictObject({
+  inputs: z
+    .array(z.strictObject({ file: ParseFileInputSchema, metadata: MetadataSchema.optional() }))
+    .min(1, 'at least one input is required')
+    .max(1000, 'at most 1000 inputs are allowed'),
+  config: ParseConfigSchema.optional(),
+  priority: priority.optional(),
+});

@@ -12,7 +12,13 @@ export const ID_PREFIX = {
   file: 'file',
   parseRun: 'pr',
   batchRun: 'bpr',
+  parseBatchRun: 'bpar',
   event: 'evt',
+  webhookEndpoint: 'wh',
+  webhookSubscription: 'whes',
+  webhookSecret: 'whsk',
+  webhookDelivery: 'whd',
+  webhookAttempt: 'wha',
   job: 'job',
   request: 'req',
 } as const;

@@ -1,9 +1,11 @@
 import { CLASSIFY_JOB } from '../core/classify-runs.js';
 import type { CoreDeps } from '../core/context.js';
+import { PARSE_JOB } from '../core/parse-runs.js';
 import { randomToken } from '../lib/ids.js';
 import { claimJob, completeJob, extendLease, type Job, retryJob } from '../store/job-queue.js';
 import { failRun } from './finish-run.js';
 import { processClassifyRun } from './process-classify-run.js';
+import { failParseRun, processParseRun } from './process-parse-run.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -17,11 +19,13 @@ export interface WorkerOptions {
 type Handler = (deps: CoreDeps, job: Job) => Promise<void>;
 const handlers: Record<string, Handler> = {
   [CLASSIFY_JOB]: (deps, job) => processClassifyRun(deps, String(job.payload.runId)),
+  [PARSE_JOB]: (deps, job) => processParseRun(deps, String(job.payload.parseRunId)),
 };
 
 /** What to do when a job has used up its attempts (crashes, or unexpected errors every time). */
 async function giveUp(deps: CoreDeps, job: Job, why: string): Promise<void> {
   if (job.kind === CLASSIFY_JOB) await failRun(deps, String(job.payload.runId), 'INTERNAL_ERROR', why);
+  if (job.kind === PARSE_JOB) await failParseRun(deps, String(job.payload.parseRunId), why);
 }
 
 /**

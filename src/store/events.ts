@@ -13,7 +13,9 @@ export type EventType =
   | 'batch_processor_run.processed'
   | 'batch_processor_run.failed'
   | 'parse_run.processed'
-  | 'parse_run.failed';
+  | 'parse_run.failed'
+  | 'batch_parse_run.processed'
+  | 'batch_parse_run.failed';
 
 export interface StoredEvent {
   eventId: string;
