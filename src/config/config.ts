@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../webhooks/retry-schedule.js';
 
 /**
  * Every setting Docsort reads, in one schema. Loaded once by main/ and passed down; nothing else
@@ -37,7 +38,30 @@ const envSchema = z.object({
   DOCSORT_WORKER_CONCURRENCY: positiveInt.default(2),
   DOCSORT_JOB_LEASE_MS: positiveInt.default(60_000),
   DOCSORT_PRESIGN_TTL_SECONDS: positiveInt.default(900),
+  DOCSORT_WEBHOOK_TIMEOUT_MS: positiveInt.default(30_000),
+  DOCSORT_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default(DEFAULT_RETRY_SCHEDULE)
+    .transform((text, ctx) => {
+      try {
+        return parseRetrySchedule(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  DOCSORT_WEBHOOK_CONCURRENCY: positiveInt.default(16),
+  DOCSORT_WEBHOOK_ENDPOINT_CONCURRENCY: positiveInt.default(4),
+  DOCSORT_WEBHOOK_POLL_MS: positiveInt.default(500),
   DOCSORT_CONTEXT_DEFAULT_PAGES: positiveInt.default(5),
+  DOCSORT_PARSE_ISOLATION: z.enum(['process', 'none']).default('process'),
+  DOCSORT_PARSE_PROCESSES: positiveInt.optional(),
+  DOCSORT_PARSE_MEMORY_MB: z.coerce.number().int().min(128).default(1536),
+  DOCSORT_OCR_ENGINE: z.enum(['auto', 'tesseract.js', 'native']).default('auto'),
+  DOCSORT_OCR_WORKERS: positiveInt.optional(),
+  DOCSORT_OCR_PAGE_TIMEOUT_MS: positiveInt.default(60_000),
+  DOCSORT_OCR_DPI: z.coerce.number().int().min(72).max(600).default(200),
+  DOCSORT_MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
   DOCSORT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -61,6 +85,30 @@ export interface Config {
   };
   network: { allowPrivate: boolean; allowCidrs: string[] };
   worker: { enabled: boolean; concurrency: number; leaseMs: number };
+  /** Webhook delivery (spec §6.5); the dispatcher runs where the worker runs. */
+  webhooks: {
+    timeoutMs: number;
+    /** Delay before each attempt, in ms; its length is the number of attempts. */
+    retryScheduleMs: number[];
+    /** Deliveries in flight in this process, and to one endpoint from this process. */
+    concurrency: number;
+    endpointConcurrency: number;
+    pollMs: number;
+  };
+  /** How files are read (README "Parsing and OCR"). Counts left null default to the number of cores. */
+  parsing: {
+    /** `process`: each file is parsed in a separate process with time and memory limits. */
+    isolation: 'process' | 'none';
+    processes: number | null;
+    /** Per parser process: resident memory, of which three quarters for the V8 heap. */
+    memoryMb: number;
+    ocrEngine: 'auto' | 'tesseract.js' | 'native';
+    ocrWorkers: number | null;
+    ocrPageTimeoutMs: number;
+    /** Resolution scanned PDF pages are rendered at for OCR. */
+    ocrDpi: number;
+    maxImagePixels: number;
+  };
   presignTtlSeconds: number;
   logLevel: string;
 }
@@ -113,6 +161,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       enabled: e.DOCSORT_WORKER,
       concurrency: e.DOCSORT_WORKER_CONCURRENCY,
       leaseMs: e.DOCSORT_JOB_LEASE_MS,
+    },
+    webhooks: {
+      timeoutMs: e.DOCSORT_WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: e.DOCSORT_WEBHOOK_RETRY_SCHEDULE,
+      concurrency: e.DOCSORT_WEBHOOK_CONCURRENCY,
+      endpointConcurrency: e.DOCSORT_WEBHOOK_ENDPOINT_CONCURRENCY,
+      pollMs: e.DOCSORT_WEBHOOK_POLL_MS,
+    },
+    parsing: {
+      isolation: e.DOCSORT_PARSE_ISOLATION,
+      processes: e.DOCSORT_PARSE_PROCESSES ?? null,
+      memoryMb: e.DOCSORT_PARSE_MEMORY_MB,
+      ocrEngine: e.DOCSORT_OCR_ENGINE,
+      ocrWorkers: e.DOCSORT_OCR_WORKERS ?? null,
+      ocrPageTimeoutMs: e.DOCSORT_OCR_PAGE_TIMEOUT_MS,
+      ocrDpi: e.DOCSORT_OCR_DPI,
+      maxImagePixels: e.DOCSORT_MAX_IMAGE_PIXELS,
     },
     presignTtlSeconds: e.DOCSORT_PRESIGN_TTL_SECONDS,
     logLevel: e.DOCSORT_LOG_LEVEL,

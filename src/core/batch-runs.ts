@@ -112,5 +112,6 @@ export async function settleBatchIfDone(deps: CoreDeps, ex: Executor, batchId: s
         : 'batch_processor_run.processed',
     batchId,
     payload,
+    batch.classifier_id,
   );
 }

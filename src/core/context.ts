@@ -4,6 +4,7 @@ import type { DocumentClassifier } from '../ports/classifier.js';
 import type { Clock } from '../ports/clock.js';
 import type { Downloader } from '../ports/downloader.js';
 import type { DocumentParser } from '../ports/parser.js';
+import type { WebhookSender } from '../ports/webhook-sender.js';
 import type { Db } from '../store/database.js';
 import type { RunNotifier } from './run-notifier.js';
 
@@ -17,9 +18,11 @@ export interface CoreDeps {
   classifier: DocumentClassifier;
   downloader: Downloader;
   notifier: RunNotifier;
+  /** Webhook URL vetting and delivery through the network policy's guarded agent. */
+  webhookSender: WebhookSender;
   /** Secret for presigned file URLs, shared by every process through the database. */
   urlSecret: string;
-  config: Pick<Config, 'publicUrl' | 'limits' | 'presignTtlSeconds' | 'worker'>;
+  config: Pick<Config, 'publicUrl' | 'limits' | 'presignTtlSeconds' | 'worker' | 'network' | 'webhooks'>;
 }
 
 /** Who is acting: the workspace of the API key and the key's name (for `createdBy`). */

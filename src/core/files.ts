@@ -116,11 +116,18 @@ export async function getFile(deps: CoreDeps, actor: Actor, id: string) {
 export async function listFiles(
   deps: CoreDeps,
   actor: Actor,
-  q: PageRequest & { nameContains?: string | undefined },
+  q: PageRequest & { nameContains?: string | undefined; parentFileId?: string | undefined },
 ) {
-  const fp = fingerprint(['files', actor.workspaceId, q.nameContains ?? null, q.sortDir]);
+  const fp = fingerprint([
+    'files',
+    actor.workspaceId,
+    q.nameContains ?? null,
+    q.parentFileId ?? null,
+    q.sortDir,
+  ]);
   let query = deps.db.selectFrom('files').selectAll().where('workspace_id', '=', actor.workspaceId);
   if (q.nameContains) query = query.where(containsIgnoreCase('files.name', q.nameContains));
+  if (q.parentFileId) query = query.where('parent_file_id', '=', q.parentFileId);
   const rows = await paginate(query, 'files', 'created_at', q, fp).execute();
   return pageResult(rows, q, (r) => r.created_at, fp, fileSummary);
 }

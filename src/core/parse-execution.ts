@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { newId } from '../lib/ids.js';
-import { ParseFailure } from '../ports/parser.js';
+import { type ParsedAttachment, ParseFailure } from '../ports/parser.js';
 import type { Database } from '../store/schema.js';
 import { chunkPages, pagesInRanges } from './chunking.js';
 import type { CoreDeps } from './context.js';
-import { type FileRow, readFileBytes } from './files.js';
+import { type FileRow, readFileBytes, storeFile } from './files.js';
 import { parseUsage } from './usage.js';
 
 export type ParseRunRow = Selectable<Database['parse_runs']>;
@@ -97,6 +97,8 @@ export interface ExecutedParse {
   /** The finished row (PROCESSED); not yet written. */
   row: ParseRunRow;
   pages: { pageNumber: number; text: string }[];
+  /** Files found inside this one (e-mail attachments), to become child files. */
+  attachments: ParsedAttachment[];
 }
 
 /**
@@ -128,7 +130,11 @@ export async function executeParse(deps: CoreDeps, run: ParseRunRow, file: FileR
       usage: JSON.stringify(parseUsage(run.id, doc.pages.length)),
       updated_at: deps.clock.now().toISOString(),
     };
-    return { row, pages: pages.map((p) => ({ pageNumber: p.pageNumber, text: p.text })) };
+    return {
+      row,
+      pages: pages.map((p) => ({ pageNumber: p.pageNumber, text: p.text })),
+      attachments: doc.attachments ?? [],
+    };
   } catch (err) {
     const reason = err instanceof ParseFailure ? err.reason : 'INTERNAL_ERROR';
     const message = err instanceof Error ? err.message : String(err);
@@ -148,4 +154,34 @@ export async function executeParse(deps: CoreDeps, run: ParseRunRow, file: FileR
 export function fileMetadataAfterParse(file: FileRow, pageCount: number) {
   const meta = { ...(JSON.parse(file.metadata) as Record<string, unknown>), pageCount };
   return { metadata: JSON.stringify(meta) };
+}
+
+/**
+ * Each attachment of a parsed e-mail becomes a child file (`parentFileId` set) that can be
+ * classified on its own. Made once per parent: a second parse of the same file adds none.
+ * Images shown inline in the body are part of the message, not attachments, and are skipped.
+ */
+export async function createChildFiles(
+  deps: CoreDeps,
+  parent: FileRow,
+  attachments: ParsedAttachment[],
+): Promise<number> {
+  const wanted = attachments.filter((a) => !a.inline && a.bytes.byteLength > 0);
+  if (!wanted.length) return 0;
+  const existing = await deps.db
+    .selectFrom('files')
+    .select('id')
+    .where('parent_file_id', '=', parent.id)
+    .limit(1)
+    .executeTakeFirst();
+  if (existing) return 0;
+  for (const a of wanted) {
+    await storeFile(deps, deps.db, parent.workspace_id, {
+      bytes: a.bytes,
+      name: a.fileName,
+      mimeType: a.mimeType,
+      parentFileId: parent.id,
+    });
+  }
+  return wanted.length;
 }

@@ -7,6 +7,7 @@ import { containsIgnoreCase } from '../store/text-search.js';
 import type { Actor, CoreDeps } from './context.js';
 import { type FileRow, storeFile } from './files.js';
 import {
+  createChildFiles,
   executeParse,
   fileMetadataAfterParse,
   newParseRunRow,
@@ -76,6 +77,7 @@ export async function parseForRun(
         .where('id', '=', file.id)
         .execute();
     });
+    await createChildFiles(deps, file, done.attachments);
     return { parseRun: done.row, pages: done.pages, created: true };
   } catch (err) {
     if (err instanceof ParseRunFailed) {

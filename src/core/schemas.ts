@@ -202,6 +202,8 @@ export const ListVersionsQuerySchema = z.object({ ...PageQuerySchema });
 export const ListFilesQuerySchema = z.object({
   ...PageQuerySchema,
   nameContains: z.string().min(1).max(255).optional(),
+  // Docsort extension: the child files of one file (e-mail attachments).
+  parentFileId: id.optional(),
 });
 
 export const ListParseRunsQuerySchema = z.object({

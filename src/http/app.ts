@@ -10,15 +10,22 @@ import { zodValidatorCompiler } from './plugins/validation.js';
 import { batchRunRoutes } from './routes/batch-runs.js';
 import { classifierRoutes } from './routes/classifiers.js';
 import { classifyRunRoutes } from './routes/classify-runs.js';
+import { defaultDashboardDir, registerDashboard } from './routes/dashboard.js';
 import { fileContentRoute } from './routes/file-content.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { parseRunRoutes } from './routes/parse-runs.js';
+import { webhookDeliveryRoutes } from './routes/webhook-deliveries.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
+import { webhookPayloadRoute } from './routes/webhook-payload.js';
+import { webhookSubscriptionRoutes } from './routes/webhook-subscriptions.js';
 
 export interface AppOptions {
   logLevel?: string;
   /** JSON bodies above this are refused with 413 (uploads have their own limit). */
   bodyLimitBytes?: number;
+  /** The built dashboard (`npm run build:web`); defaults to `<package root>/dist/web`. */
+  dashboardDir?: string;
 }
 
 export type App = FastifyInstance;
@@ -73,8 +80,10 @@ export async function buildApp(deps: CoreDeps, opts: AppOptions = {}): Promise<F
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  registerDashboard(app, opts.dashboardDir ?? defaultDashboardDir());
   await app.register(healthRoutes);
   await app.register(fileContentRoute(deps));
+  await app.register(webhookPayloadRoute(deps));
   await app.register(async (api) => {
     api.addHook('onRequest', authHook(deps.db));
     await api.register(fileRoutes(deps));
@@ -82,6 +91,9 @@ export async function buildApp(deps: CoreDeps, opts: AppOptions = {}): Promise<F
     await api.register(classifyRunRoutes(deps));
     await api.register(batchRunRoutes(deps));
     await api.register(parseRunRoutes(deps));
+    await api.register(webhookEndpointRoutes(deps));
+    await api.register(webhookSubscriptionRoutes(deps));
+    await api.register(webhookDeliveryRoutes(deps));
   });
   return app;
 }

@@ -16,6 +16,7 @@ async function serve(config: Config): Promise<void> {
   process.stdout.write(
     `\nDocsort is running at ${server.url}\n` +
       `  API key:   ${key}\n` +
+      `  Dashboard: ${server.url}/ (sign in with the API key)\n` +
       `  Database:  ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}\n` +
       `  Try:       curl -H "Authorization: Bearer ${server.apiKey ?? 'sk_...'}" -H "x-extend-api-version: 2026-02-09" ${server.url}/classifiers\n\n`,
   );

@@ -3,11 +3,14 @@ import path from 'node:path';
 import { FsBlobStore } from '../adapters/blob/fs-blob-store.js';
 import { createLocalClassifier } from '../adapters/classifiers/local/index.js';
 import { createHttpDownloader } from '../adapters/http/download.js';
+import { createWebhookSender } from '../adapters/http/webhook-sender.js';
 import { createDocumentParser } from '../adapters/parsers/index.js';
+import { createIsolatedParser } from '../adapters/parsers/isolation/isolated-parser.js';
 import type { Config } from '../config/config.js';
 import type { CoreDeps } from '../core/context.js';
 import { RunNotifier } from '../core/run-notifier.js';
 import { systemClock } from '../ports/clock.js';
+import type { DocumentParser } from '../ports/parser.js';
 import { type DatabaseHandle, type Db, type OpenOptions, openDatabase } from '../store/database.js';
 
 /** A value stored once in the database and shared by every process (e.g. the URL signing secret). */
@@ -40,7 +43,7 @@ export async function createContainer(config: Config, dbOptions: OpenOptions = {
     dialect: database.dialect,
     clock: systemClock,
     blobs: new FsBlobStore(path.join(config.dataDir, 'files')),
-    parser: createDocumentParser(),
+    parser: createParser(config.parsing),
     classifier: createLocalClassifier(),
     downloader: createHttpDownloader({
       policy: config.network,
@@ -48,8 +51,37 @@ export async function createContainer(config: Config, dbOptions: OpenOptions = {
       maxBytes: config.limits.maxUploadBytes,
     }),
     notifier: new RunNotifier(),
+    webhookSender: createWebhookSender({ policy: config.network }),
     urlSecret: await sharedSecret(database.db, 'presign_secret'),
     config,
   };
-  return { deps, database, close: () => database.close() };
+  return {
+    deps,
+    database,
+    async close() {
+      await deps.webhookSender.close();
+      await deps.parser.close?.();
+      await database.close();
+    },
+  };
+}
+
+/**
+ * Files are parsed in separate processes, so a crash, hang or memory blow-up fails one file and never the
+ * server; DOCSORT_PARSE_ISOLATION=none parses in this process (profiling, debugging).
+ */
+function createParser(parsing: Config['parsing']): DocumentParser {
+  const options = {
+    ocrEngine: parsing.ocrEngine,
+    ocrWorkers: parsing.ocrWorkers ?? undefined,
+    pageTimeoutMs: parsing.ocrPageTimeoutMs,
+    renderDpi: parsing.ocrDpi,
+    maxImagePixels: parsing.maxImagePixels,
+  };
+  if (parsing.isolation === 'none') return createDocumentParser(options);
+  return createIsolatedParser({
+    ...options,
+    processes: parsing.processes ?? undefined,
+    memoryMb: parsing.memoryMb,
+  });
 }

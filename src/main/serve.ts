@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import { buildApp } from '../http/app.js';
 import { Worker } from '../pipeline/worker.js';
+import { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { bootstrap } from './bootstrap.js';
 import { type Container, createContainer } from './container.js';
 
@@ -9,6 +10,7 @@ export interface Server {
   app: FastifyInstance;
   container: Container;
   worker: Worker | null;
+  dispatcher: WebhookDispatcher | null;
   url: string;
   apiKey: string | null;
   stop(): Promise<void>;
@@ -26,8 +28,18 @@ export async function startServer(config: Config): Promise<Server> {
         log: app.log,
       })
     : null;
+  // Webhook delivery is background work like the worker's: it runs where the worker runs.
+  const dispatcher = config.worker.enabled
+    ? new WebhookDispatcher(container.deps, {
+        concurrency: config.webhooks.concurrency,
+        endpointConcurrency: config.webhooks.endpointConcurrency,
+        pollMs: config.webhooks.pollMs,
+        log: app.log,
+      })
+    : null;
   await app.listen({ port: config.port, host: config.host });
   worker?.start();
+  dispatcher?.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
@@ -36,12 +48,14 @@ export async function startServer(config: Config): Promise<Server> {
     app,
     container,
     worker,
+    dispatcher,
     url,
     apiKey: boot.apiKey,
     stop() {
       stopping ??= (async () => {
         await app.close();
         await worker?.stop();
+        await dispatcher?.stop();
         await container.close();
       })();
       return stopping;

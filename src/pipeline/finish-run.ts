@@ -43,7 +43,7 @@ export async function finishRun(
     if (!row) return false;
     const payload = await serializeRun(deps, trx, row);
     const type = row.status === 'PROCESSED' ? 'classify_run.processed' : 'classify_run.failed';
-    await recordEvent(trx, now, row.workspace_id, type, row.id, payload);
+    await recordEvent(trx, now, row.workspace_id, type, row.id, payload, row.classifier_id);
     if (row.batch_id) await settleBatchIfDone(deps, trx, row.batch_id);
     return true;
   });

@@ -1,6 +1,7 @@
 import { markBatchProcessing, settleBatchIfDone } from '../core/batch-runs.js';
 import type { CoreDeps } from '../core/context.js';
 import {
+  createChildFiles,
   executeParse,
   fileMetadataAfterParse,
   ParseRunFailed,
@@ -32,6 +33,7 @@ export async function processParseRun(deps: CoreDeps, parseRunId: string): Promi
   }
   const file = await deps.db.selectFrom('files').selectAll().where('id', '=', run.file_id).executeTakeFirst();
   let finished: ParseRunRow;
+  let attachments: Awaited<ReturnType<typeof executeParse>>['attachments'] = [];
   if (!file) {
     finished = {
       ...run,
@@ -42,7 +44,9 @@ export async function processParseRun(deps: CoreDeps, parseRunId: string): Promi
     };
   } else {
     try {
-      finished = (await executeParse(deps, run, file)).row;
+      const done = await executeParse(deps, run, file);
+      finished = done.row;
+      attachments = done.attachments;
     } catch (err) {
       if (!(err instanceof ParseRunFailed)) throw err;
       finished = err.parseRun;
@@ -75,6 +79,7 @@ export async function processParseRun(deps: CoreDeps, parseRunId: string): Promi
     if (finished.batch_id) await settleBatchIfDone(deps, trx, finished.batch_id);
     return true;
   });
+  if (written && file) await createChildFiles(deps, file, attachments);
   if (written) deps.notifier.runFinished(finished.id);
 }
 

@@ -35,6 +35,8 @@ export async function recordEvent(
   type: EventType,
   resourceId: string,
   payload: unknown,
+  /** What webhook subscriptions match on: the classifier of a run or batch (spec §6.1). */
+  subjectId: string | null = null,
 ): Promise<string> {
   const id = newId('event');
   await ex
@@ -44,6 +46,7 @@ export async function recordEvent(
       workspace_id: workspaceId,
       type,
       resource_id: resourceId,
+      subject_id: subjectId,
       payload: JSON.stringify(payload),
       created_at: now.toISOString(),
     })

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { webhooksMigration } from './migration-0002-webhooks.js';
 
 /**
  * Migrations live in code so the compiled server carries them; both dialects run the same ones.
@@ -214,6 +215,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
       await db.schema.createIndex('events_resource').on('events').columns(['resource_id']).execute();
     },
   },
+  '0002_webhooks': webhooksMigration,
 });
 
 /**

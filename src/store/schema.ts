@@ -131,5 +131,70 @@ export interface Database {
     resource_id: string;
     payload: string;
     created_at: string;
+    /** 1 once the webhook dispatcher has turned the event into deliveries (0002_webhooks). */
+    routed: Generated<number>;
+    /** The resource webhook subscriptions match: the classifier of a run or batch. */
+    subject_id: string | null;
+  };
+  webhook_endpoints: {
+    id: string;
+    workspace_id: string;
+    url: string;
+    name: string;
+    status: string;
+    enabled_events: string;
+    api_version: string;
+    advanced_options: string | null;
+    disabled_reason: string | null;
+    failing_since: string | null;
+    created_by: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  webhook_secrets: {
+    id: string;
+    endpoint_id: string;
+    secret: string;
+    created_at: string;
+    expires_at: string | null;
+  };
+  webhook_subscriptions: {
+    id: string;
+    workspace_id: string;
+    endpoint_id: string;
+    resource_type: string;
+    resource_id: string;
+    enabled_events: string;
+    created_at: string;
+    updated_at: string;
+  };
+  webhook_deliveries: {
+    id: string;
+    workspace_id: string;
+    endpoint_id: string;
+    event_id: string;
+    event_type: string;
+    status: string;
+    attempt_count: Generated<number>;
+    /** Position in the retry schedule; a manual retry or replay starts it again. */
+    schedule_index: Generated<number>;
+    next_attempt_at: string | null;
+    lease_expires_at: string | null;
+    locked_by: string | null;
+    last_attempt_at: string | null;
+    last_status_code: number | null;
+    last_error: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  webhook_attempts: {
+    id: string;
+    delivery_id: string;
+    endpoint_id: string;
+    attempted_at: string;
+    status_code: number | null;
+    latency_ms: number;
+    response_body: string | null;
+    error: string | null;
   };
 }

@@ -102,8 +102,8 @@ describe.each(backends())('event rows (%s)', (backend) => {
 
   it('a failed run writes classify_run.failed with status FAILED, a reason and a message', async () => {
     const form = new FormData();
-    // A PNG header: images are not readable until OCR arrives, so the run must fail clearly.
-    form.append('file', new Blob([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')]), 'scan.png');
+    // A gzip header: a format Docsort does not read, so the run must fail clearly.
+    form.append('file', new Blob([Buffer.from('1f8b0800000000000003', 'hex')]), 'bundle.gz');
     const file = await s.api('POST', '/files/upload', form);
     expect(file.status).toBe(200);
     const created = await s.api('POST', '/classify_runs', {

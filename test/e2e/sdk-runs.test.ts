@@ -20,10 +20,10 @@ import {
   FAST_POLL,
   FILE_KEYS,
   FILE_SUMMARY_KEYS,
+  gzipFile,
   ISO,
   ms,
   pdfFile,
-  pngFile,
   sdkError,
   sortedKeys,
   TERMINAL_STATUSES,
@@ -383,17 +383,17 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
     expect(run.failureMessage).toContain('127.0.0.1');
   });
 
-  it('an unsupported file (PNG) fails the run with FAILED_TO_PROCESS_FILE and a failed parse run', async () => {
-    const png = await s.client.files.upload(pngFile('pixel.png'), {});
-    const run = await s.client.classify({ config: BASIC_CONFIG, file: { id: png.id } });
+  it('an unsupported file (gzip) fails the run with FAILED_TO_PROCESS_FILE and a failed parse run', async () => {
+    const archive = await s.client.files.upload(gzipFile('bundle.gz'), {});
+    const run = await s.client.classify({ config: BASIC_CONFIG, file: { id: archive.id } });
     expect(run).toMatchObject({
       status: 'FAILED',
       failureReason: 'FAILED_TO_PROCESS_FILE',
       output: null,
       usage: null,
     });
-    expect(run.file?.id).toBe(png.id);
-    expect(run.failureMessage).toContain('PNG');
+    expect(run.file?.id).toBe(archive.id);
+    expect(run.failureMessage).toContain('gzip archive');
     const pr = await s.client.parseRuns.retrieve(run.parseRunId as string);
     expect(pr).toMatchObject({ status: 'FAILED', failureReason: 'FILE_TYPE_NOT_SUPPORTED', output: null });
   });

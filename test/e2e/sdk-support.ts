@@ -188,13 +188,12 @@ export function textFile(name: string, text: string): File {
   return new File([text], name, { type: 'text/plain' });
 }
 
-/** The signature of a PNG and a little of its header: recognised, and not a format Docsort parses. */
-export function pngFile(name: string): File {
+/** The signature of a gzip archive and a little more: recognised, and not a format Docsort parses. */
+export function gzipFile(name: string): File {
   const bytes = new Uint8Array([
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00,
-    0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89,
+    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4b, 0x4c, 0x4a,
   ]);
-  return new File([bytes], name, { type: 'image/png' });
+  return new File([bytes], name, { type: 'application/gzip' });
 }
 
 /** Timestamps as numbers, for order checks. */

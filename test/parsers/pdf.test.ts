@@ -29,15 +29,16 @@ describe('PDF', () => {
     expect(pdf).toEqual(copy);
   });
 
-  it('returns pages without a text layer as empty, for the caller to OCR', async () => {
+  it('returns blank pages as empty', async () => {
     const doc = await parse(makePdf(['Cover letter', '', 'Appendix']), 'mixed.pdf');
     expect(texts(doc)).toEqual(['Cover letter', '', 'Appendix']);
   });
 
-  it('fails with OCR_ERROR when no page has a text layer', async () => {
-    const failure = await expectFailure(parse(makePdf(['', '']), 'scan.pdf'), 'OCR_ERROR');
-    expect(failure.message).toBe('The PDF has no text layer; OCR of scanned pages is not available yet.');
-    await expectFailure(parse(corpusFile('pdf/loremipsum-flat.pdf'), 'loremipsum-flat.pdf'), 'OCR_ERROR');
+  it('reads a scanned PDF by OCR, and fails with OCR_ERROR when even OCR finds no text', async () => {
+    const scan = await parse(corpusFile('pdf/loremipsum-flat.pdf'), 'loremipsum-flat.pdf');
+    expect(scan.pages[0]?.text).toMatch(/^Lorem ipsum dolor sit amet, consectetur adipiscing elit/);
+    const failure = await expectFailure(parse(makePdf(['', '']), 'blank.pdf'), 'OCR_ERROR');
+    expect(failure.message).toMatch(/^No text could be read from the PDF, even by OCR/);
   });
 
   it('fails with CORRUPT_FILE and pdf.js’s reason for a truncated PDF', async () => {

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExtendClient } from 'extend-ai';
 import type { FastifyInstance } from 'fastify';
+import type { HostResolver } from '../../src/adapters/http/guarded-agent.js';
+import { createWebhookSender } from '../../src/adapters/http/webhook-sender.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import type { CoreDeps } from '../../src/core/context.js';
 import { buildApp } from '../../src/http/app.js';
@@ -10,6 +12,8 @@ import { newApiKeySecret } from '../../src/lib/ids.js';
 import { bootstrap } from '../../src/main/bootstrap.js';
 import { createContainer } from '../../src/main/container.js';
 import { Worker } from '../../src/pipeline/worker.js';
+import type { Clock } from '../../src/ports/clock.js';
+import { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { type BackendName, dropSchema, pgTestUrl, uniqueSchema } from './backends.js';
 
 export interface TestServer {
@@ -18,6 +22,7 @@ export interface TestServer {
   apiKey: string;
   deps: CoreDeps;
   app: FastifyInstance;
+  dispatcher: WebhookDispatcher | null;
   client: ExtendClient;
   dataDir: string;
   /** Raw HTTP with the key and version header set (override any header with `headers`). */
@@ -40,6 +45,13 @@ export interface ApiResponse {
 export interface TestServerOptions {
   env?: Record<string, string>;
   worker?: boolean;
+  /** The webhook dispatcher runs unless false. */
+  dispatcher?: boolean;
+  clock?: Clock;
+  /** DNS for webhook URLs (registration and delivery), to play a name whose answer changes. */
+  resolveHost?: HostResolver;
+  /** The built dashboard served at `/` (default: the package's dist/web). */
+  dashboardDir?: string;
 }
 
 /** A real server on a loopback port with its own database (SQLite file or PostgreSQL schema) and data dir. */
@@ -57,12 +69,21 @@ export async function startTestServer(
     DOCSORT_API_KEY: apiKey,
     DOCSORT_LOG_LEVEL: 'silent',
     DOCSORT_JOB_LEASE_MS: '5000',
+    DOCSORT_WEBHOOK_POLL_MS: '50',
     ...(backend === 'postgres' ? { DATABASE_URL: pgTestUrl() } : {}),
     ...opts.env,
   });
   const container = await createContainer(config, schema ? { pgSchema: schema, poolSize: 5 } : {});
   await bootstrap(container.deps.db, config, new Date());
-  const app = await buildApp(container.deps, { logLevel: 'silent' });
+  if (opts.clock) container.deps.clock = opts.clock;
+  if (opts.resolveHost) {
+    await container.deps.webhookSender.close();
+    container.deps.webhookSender = createWebhookSender({ policy: config.network, resolve: opts.resolveHost });
+  }
+  const app = await buildApp(container.deps, {
+    logLevel: 'silent',
+    ...(opts.dashboardDir ? { dashboardDir: opts.dashboardDir } : {}),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -74,6 +95,15 @@ export async function startTestServer(
       ? null
       : new Worker(container.deps, { concurrency: 2, leaseMs: config.worker.leaseMs, pollMs: 100 });
   worker?.start();
+  const dispatcher =
+    opts.dispatcher === false
+      ? null
+      : new WebhookDispatcher(container.deps, {
+          concurrency: config.webhooks.concurrency,
+          endpointConcurrency: config.webhooks.endpointConcurrency,
+          pollMs: config.webhooks.pollMs,
+        });
+  dispatcher?.start();
   const client = new ExtendClient({ token: apiKey, baseUrl: url });
 
   return {
@@ -82,6 +112,7 @@ export async function startTestServer(
     apiKey,
     deps: container.deps,
     app,
+    dispatcher,
     client,
     dataDir,
     async api(method, p, body, headers = {}) {
@@ -118,6 +149,7 @@ export async function startTestServer(
     async stop() {
       await app.close();
       await worker?.stop();
+      await dispatcher?.stop();
       await container.close();
       if (schema) await dropSchema(schema);
       fs.rmSync(dataDir, { recursive: true, force: true });

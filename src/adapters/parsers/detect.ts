@@ -4,15 +4,30 @@
  * CSV, Markdown and plain text look alike.
  */
 
-import type { DetectedType } from '../../ports/parser.js';
+import type { DetectedType, ParseFailure } from '../../ports/parser.js';
+import { looksLikeEmail } from './eml-headers.js';
 import { decodeText, looksBinary } from './encoding.js';
+import { imageType, sniffImage } from './image-format.js';
 import { sniffBinary } from './signatures.js';
 
-export type Format = 'pdf' | 'text' | 'markdown' | 'csv' | 'tsv' | 'html' | 'xml';
+export type Format =
+  | 'pdf'
+  | 'text'
+  | 'markdown'
+  | 'csv'
+  | 'tsv'
+  | 'html'
+  | 'xml'
+  | 'docx'
+  | 'xlsx'
+  | 'pptx'
+  | 'eml'
+  | 'image';
 
 export type Sniffed =
   | { supported: true; format: Format; type: DetectedType }
-  | { supported: false; label: string };
+  /** `failure`, when set, is the precise reason (an encrypted Office file, a legacy format to re-save). */
+  | { supported: false; label: string; failure?: (fileName: string) => ParseFailure };
 
 /** Enough to judge text versus binary and to see a document's opening markup. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -25,6 +40,18 @@ const TYPES: Record<Format, DetectedType> = {
   tsv: { fileType: 'CSV', mimeType: 'text/tab-separated-values' },
   html: { fileType: 'HTML', mimeType: 'text/html' },
   xml: { fileType: 'XML', mimeType: 'application/xml' },
+  docx: {
+    fileType: 'DOCX',
+    mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  },
+  xlsx: { fileType: 'EXCEL', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+  pptx: {
+    fileType: 'PPTX',
+    mimeType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  },
+  eml: { fileType: 'EML', mimeType: 'message/rfc822' },
+  // Refined per image kind by sniffImage.
+  image: { fileType: 'IMG', mimeType: 'application/octet-stream' },
 };
 
 const TEXT_EXTENSIONS: Record<string, Format> = {
@@ -42,6 +69,7 @@ const TEXT_EXTENSIONS: Record<string, Format> = {
   atom: 'xml',
   md: 'markdown',
   markdown: 'markdown',
+  eml: 'eml',
 };
 
 const TEXT_MIME_TYPES: Record<string, Format> = {
@@ -54,19 +82,20 @@ const TEXT_MIME_TYPES: Record<string, Format> = {
   'text/xml': 'xml',
   'text/markdown': 'markdown',
   'text/x-markdown': 'markdown',
+  'message/rfc822': 'eml',
 };
 
 /** Text-based formats we recognise but do not parse yet: reading them as plain text would mislead. */
 const UNSUPPORTED_TEXT_EXTENSIONS: Record<string, string> = {
-  eml: 'e-mail message (EML)',
   mbox: 'mailbox (MBOX)',
   svg: 'SVG image',
 };
 
 const UNSUPPORTED_TEXT_MIME_TYPES: Record<string, string> = {
-  'message/rfc822': 'e-mail message (EML)',
   'image/svg+xml': 'SVG image',
 };
+
+const PLAIN_TEXT_EXTENSIONS = new Set(['txt', 'text', 'log']);
 
 /** Binary formats whose name is enough to call a headerless file "a broken one of these". */
 const BINARY_EXTENSIONS: Record<string, Format> = { pdf: 'pdf' };
@@ -74,9 +103,12 @@ const BINARY_EXTENSIONS: Record<string, Format> = { pdf: 'pdf' };
 export function sniffFile(bytes: Uint8Array, fileName: string, mimeType?: string | null): Sniffed {
   const extension = extensionOf(fileName);
   const mime = mimeType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  const image = sniffImage(bytes);
+  if (image) return { supported: true, format: 'image', type: imageType(image) };
   const binary = sniffBinary(bytes, extension);
   if (binary?.kind === 'pdf') return supported('pdf');
-  if (binary) return { supported: false, label: binary.label };
+  if (binary?.kind === 'office') return supported(binary.format);
+  if (binary) return { supported: false, label: binary.label, failure: binary.failure };
 
   const sample = decodeText(bytes.subarray(0, SAMPLE_BYTES), null, { partial: bytes.length > SAMPLE_BYTES });
   if (looksBinary(sample.text)) {
@@ -90,7 +122,10 @@ export function sniffFile(bytes: Uint8Array, fileName: string, mimeType?: string
   if (unsupported) return { supported: false, label: unsupported };
   const markup = sniffMarkup(sample.text);
   if (markup === 'svg') return { supported: false, label: 'SVG image' };
-  return supported(markup ?? TEXT_EXTENSIONS[extension] ?? TEXT_MIME_TYPES[mime] ?? 'text');
+  const named = TEXT_EXTENSIONS[extension] ?? TEXT_MIME_TYPES[mime];
+  // A message saved without .eml still reads as one; a .txt stays text because its name says so.
+  const mail = !named && !PLAIN_TEXT_EXTENSIONS.has(extension) && looksLikeEmail(sample.text);
+  return supported(markup ?? named ?? (mail ? 'eml' : 'text'));
 }
 
 /** Only openings no CSV or prose file has: an XML prolog, an HTML doctype, an <html> or <svg> root element. */

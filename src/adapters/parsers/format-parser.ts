@@ -2,6 +2,7 @@
 
 import type { ParsedPage } from '../../ports/parser.js';
 import type { Format } from './detect.js';
+import type { PageOcr } from './ocr/page-ocr.js';
 
 export interface FormatInput {
   bytes: Uint8Array;
@@ -10,6 +11,8 @@ export interface FormatInput {
   maxPages: number;
   /** Aborted when the time budget runs out; long parsers check it between units of work. */
   signal: AbortSignal;
+  /** Reads page images (images, scanned PDF pages) under the per-page time and pixel limits. */
+  ocr: PageOcr;
 }
 
 /** Returns the pages (possibly some with empty text) or throws ParseFailure. */

@@ -1,7 +1,7 @@
 /**
  * PDF text layers through pdf.js (legacy build, the one meant for Node): one ParsedPage per PDF page. Pages
- * without a text layer come back empty for the caller to OCR; a document with no text at all fails with
- * OCR_ERROR until OCR exists.
+ * without a usable text layer (scans, junk encodings) are rendered and read by OCR (pdf-ocr.ts); a document
+ * in which even OCR finds nothing fails with OCR_ERROR.
  */
 
 import { createRequire } from 'node:module';
@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { type ParsedPage, ParseFailure } from '../../ports/parser.js';
 import { tooManyPages } from './failures.js';
 import type { FormatParser } from './format-parser.js';
+import { nothingLegible } from './ocr/page-ocr.js';
+import { type CanvasFactory, readPdfPage } from './pdf-ocr.js';
 import { isTextItem, joinTextItems } from './pdf-text.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -36,7 +38,7 @@ function packageFile(relative: string): string {
 /** pdf.js wants directories as strings ending in "/" (it reads them with fs in Node). */
 const packageDir = (relative: string): string => packageFile(relative).split(path.sep).join('/') + '/';
 
-export const parsePdf: FormatParser = async ({ bytes, password, maxPages, signal }) => {
+export const parsePdf: FormatParser = async ({ bytes, password, maxPages, signal, ocr }) => {
   const { getDocument, VerbosityLevel } = await loadPdfJs();
   const task = getDocument({
     // A copy: pdf.js transfers the buffer to its worker side (detaching the caller's bytes) and refuses Buffers.
@@ -65,15 +67,11 @@ export const parsePdf: FormatParser = async ({ bytes, password, maxPages, signal
       const page = await document.getPage(pageNumber);
       const content = await page.getTextContent();
       const text = joinTextItems(content.items.filter(isTextItem));
-      pages.push({ pageNumber, text, markdown: text });
+      const canvasFactory = document.canvasFactory as CanvasFactory;
+      pages.push(await readPdfPage({ page, pageNumber, text, canvasFactory, ocr, signal }));
       page.cleanup();
     }
-    if (pages.every((page) => page.text === '')) {
-      throw new ParseFailure(
-        'OCR_ERROR',
-        'The PDF has no text layer; OCR of scanned pages is not available yet.',
-      );
-    }
+    if (pages.every((page) => page.text === '')) throw nothingLegible('PDF');
     return pages;
   } catch (error) {
     throw pdfFailure(error);

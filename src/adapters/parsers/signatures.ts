@@ -1,16 +1,21 @@
 /**
- * Magic numbers of binary formats. PDF is the only one we parse; the others are recognised so that the
+ * Magic numbers of binary formats. PDF and Office Open XML are parsed; the others are recognised so that the
  * failure names what the file is ("PNG image") instead of calling it binary junk.
  */
 
-export type BinarySniff = { kind: 'pdf' } | { kind: 'unsupported'; label: string };
+import { type ContainerSniff, sniffContainer } from './office-containers.js';
+
+export type BinarySniff = { kind: 'pdf' } | ContainerSniff;
 
 /** The PDF spec lets the header start anywhere in the first 1024 bytes (some generators prepend junk). */
 const PDF_HEADER_WINDOW = 1024;
 
 export function sniffBinary(bytes: Uint8Array, extension: string): BinarySniff | null {
+  // ZIP and OLE containers (Office files) are told apart by their directory, in office-containers.ts.
+  const container = sniffContainer(bytes, extension);
+  if (container) return container;
   if (hasPdfHeader(bytes)) return { kind: 'pdf' };
-  const label = binaryLabel(bytes, extension);
+  const label = binaryLabel(bytes);
   return label ? { kind: 'unsupported', label } : null;
 }
 
@@ -19,7 +24,7 @@ function hasPdfHeader(bytes: Uint8Array): boolean {
   return Buffer.from(window.buffer, window.byteOffset, window.byteLength).includes('%PDF-', 0, 'latin1');
 }
 
-function binaryLabel(bytes: Uint8Array, extension: string): string | null {
+function binaryLabel(bytes: Uint8Array): string | null {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'PNG image';
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'JPEG image';
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'GIF image';
@@ -28,12 +33,6 @@ function binaryLabel(bytes: Uint8Array, extension: string): string | null {
   if (ascii(bytes, 0, 2) === 'BM' && startsWith(bytes.subarray(6), [0, 0, 0, 0])) return 'BMP image';
   if (ascii(bytes, 0, 4) === 'RIFF') return ascii(bytes, 8, 12) === 'WEBP' ? 'WebP image' : 'RIFF media file';
   if (ascii(bytes, 4, 8) === 'ftyp') return isoMediaLabel(ascii(bytes, 8, 12));
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
-    return ZIP_LABELS[extension] ?? 'ZIP archive';
-  }
-  if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
-    return OLE_LABELS[extension] ?? 'Microsoft Office 97-2003 file';
-  }
   if (ascii(bytes, 0, 5) === '{\\rtf') return 'RTF document';
   if (startsWith(bytes, [0x1f, 0x8b])) return 'gzip archive';
   if (startsWith(bytes, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return '7-Zip archive';
@@ -42,30 +41,6 @@ function binaryLabel(bytes: Uint8Array, extension: string): string | null {
   if (ascii(bytes, 0, 4) === 'OggS') return 'Ogg media file';
   return null;
 }
-
-/** Office Open XML, OpenDocument and EPUB are ZIP files; only the name tells them apart without unzipping. */
-const ZIP_LABELS: Record<string, string> = {
-  docx: 'DOCX document',
-  docm: 'DOCX document',
-  xlsx: 'Excel workbook',
-  xlsm: 'Excel workbook',
-  pptx: 'PowerPoint presentation',
-  odt: 'OpenDocument text',
-  ods: 'OpenDocument spreadsheet',
-  odp: 'OpenDocument presentation',
-  epub: 'EPUB book',
-};
-
-const OLE_LABELS: Record<string, string> = {
-  doc: 'Word 97-2003 document',
-  xls: 'Excel 97-2003 workbook',
-  ppt: 'PowerPoint 97-2003 presentation',
-  msg: 'Outlook message (MSG)',
-  // Password-protected Office Open XML files are wrapped in an OLE container.
-  docx: 'password-protected DOCX document',
-  xlsx: 'password-protected Excel workbook',
-  pptx: 'password-protected PowerPoint presentation',
-};
 
 function isoMediaLabel(brand: string): string {
   if (['heic', 'heix', 'hevc', 'mif1', 'msf1'].includes(brand)) return 'HEIC image';

@@ -29,6 +29,9 @@ export function fileContentRoute(deps: CoreDeps): FastifyPluginAsyncZod {
         if (!row) return sendError(reply, request, 'NOT_FOUND', `File "${id}" was not found.`);
         const bytes = await readFileBytes(deps, row);
         const asciiName = row.name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, "'");
+        // This link shares its origin with the dashboard: an uploaded HTML or SVG file opened here must
+        // not run scripts there. PDFs are left out because Chromium will not show a sandboxed PDF.
+        if (row.mime_type !== 'application/pdf') reply.header('content-security-policy', 'sandbox');
         return reply
           .header('content-type', row.mime_type ?? 'application/octet-stream')
           .header(

@@ -1,0 +1,314 @@
+/**
+ * OCR and PDF text extraction, beside the native tools, measured in the same run on the same files.
+ *
+ *   npx tsx bench/ocr.ts                 all 40 receipts and DA-619p.pdf
+ *   npx tsx bench/ocr.ts --receipts 10   fewer receipts
+ *
+ * (a) OCR quality and latency on ../shared/data/receipts (SROIE 2019 scans with ground truth): each
+ *     receipt parsed alone through Docsort's parser, once with tesseract.js and once with the native
+ *     engine (when `tesseract` is on the PATH), and the `tesseract` command itself on the same JPEGs.
+ *     CER is given two ways (test/fixtures/ocr-accuracy.ts explains them): line CER, which ignores
+ *     reading order, and sequence CER, which counts it.
+ * (b) OCR throughput with both cores busy: every receipt queued at once on two engines, pages/second,
+ *     beside two `tesseract` processes at a time (OMP_THREAD_LIMIT=1: one core each, as STACK.md says).
+ * (c) PDF text: pages/second on parse-corpus/pdf/DA-619p.pdf, Docsort (pdf.js) beside poppler's
+ *     `pdftotext` (when installed), one at a time and two at a time; Docsort's pair runs in two isolated
+ *     parser processes, as the server parses.
+ *
+ * Each Docsort measurement runs in a fresh process (this file with --job), so its peak memory (maxRSS,
+ * worker threads included) is its own. Peak memory of a native process is its VmHWM, polled from /proc.
+ * Prints figures only; never part of the test suite, never fails on the figures.
+ */
+
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createDocumentParser } from '../src/adapters/parsers/index.js';
+import { createIsolatedParser } from '../src/adapters/parsers/isolation/isolated-parser.js';
+import { findNativeTesseract } from '../src/adapters/parsers/ocr/native-engine.js';
+import type { DocumentParser } from '../src/ports/parser.js';
+import {
+  type ErrorCount,
+  lineErrors,
+  listReceipts,
+  type Receipt,
+  rate,
+  sequenceErrors,
+  sum,
+} from '../test/fixtures/ocr-accuracy.js';
+
+const PDF = fileURLToPath(new URL('../../shared/data/parse-corpus/pdf/DA-619p.pdf', import.meta.url));
+const LIMITS = { maxPages: 5000, timeoutMs: 600_000 };
+
+interface Figures {
+  /** Seconds per item, one at a time; or the whole run for throughput jobs. */
+  seconds: number;
+  items: number;
+  /** Pages per item (PDF). */
+  pages?: number;
+  line?: ErrorCount;
+  sequence?: ErrorCount;
+  peakMb: number;
+}
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at === -1 ? undefined : args[at + 1];
+};
+const receiptCount = Number(option('--receipts') ?? Number.POSITIVE_INFINITY);
+
+if (option('--job')) {
+  const figures = await runJob(option('--job')!);
+  process.stdout.write(JSON.stringify(figures));
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const native = findNativeTesseract();
+  const pdftotext = onPath('pdftotext');
+  const receipts = listReceipts(receiptCount);
+  const version = native ? execFileSync(native, ['--version'], { encoding: 'utf8' }).split('\n')[0] : null;
+  console.log(
+    `${receipts.length} receipts, ${availableParallelism()} cores, native: ${version ?? 'not installed'}`,
+  );
+  console.log(`pdftotext: ${pdftotext ? 'installed' : 'not installed'}\n`);
+
+  console.log('(a) OCR one receipt at a time          line CER  seq. CER   s/receipt  peak MB');
+  report('Docsort, tesseract.js', await job('ocr-seq:tesseract.js'));
+  if (native) {
+    report('Docsort, native engine', await job('ocr-seq:native'));
+    report('tesseract command (psm 3)', await nativeReceipts(native, receipts, 1));
+  }
+
+  console.log('\n(b) OCR, all receipts, two at a time     pages/s   peak MB');
+  throughput('Docsort, tesseract.js x2', await job('ocr-par:tesseract.js'));
+  if (native) {
+    throughput('Docsort, native engine x2', await job('ocr-par:native'));
+    throughput('tesseract command x2', await nativeReceipts(native, receipts, 2));
+  }
+
+  console.log('\n(c) PDF text, DA-619p.pdf                pages/s   peak MB');
+  throughput('Docsort (pdf.js), one file', await job('pdf-seq'));
+  throughput('Docsort, two files, two processes', await job('pdf-par'));
+  if (pdftotext) {
+    throughput('pdftotext, one file', await pdftotextRuns(1));
+    throughput('pdftotext, two files at once', await pdftotextRuns(2));
+  }
+}
+
+function report(label: string, f: Figures): void {
+  const cer = (count?: ErrorCount): string => (count ? `${(rate(count) * 100).toFixed(1)}%` : '-');
+  console.log(
+    `  ${label.padEnd(36)} ${cer(f.line).padStart(8)} ${cer(f.sequence).padStart(9)} ${(f.seconds / f.items).toFixed(2).padStart(11)} ${f.peakMb.toFixed(0).padStart(8)}`,
+  );
+}
+
+function throughput(label: string, f: Figures): void {
+  const pages = f.items * (f.pages ?? 1);
+  console.log(
+    `  ${label.padEnd(36)} ${(pages / f.seconds).toFixed(1).padStart(9)} ${f.peakMb.toFixed(0).padStart(9)}`,
+  );
+}
+
+/** Runs one measurement in a fresh process: this file, with the same loader (tsx), and --job. */
+function job(name: string): Promise<Figures> {
+  const script = fileURLToPath(import.meta.url);
+  const extra = Number.isFinite(receiptCount) ? ['--receipts', String(receiptCount)] : [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, script, '--job', name, ...extra], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    child.once('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(out) as Figures);
+      else reject(new Error(`job ${name} exited with code ${code}`));
+    });
+  });
+}
+
+async function runJob(name: string): Promise<Figures> {
+  const [kind, engine] = name.split(':') as [string, 'tesseract.js' | 'native' | undefined];
+  if (kind === 'ocr-seq' || kind === 'ocr-par') {
+    const parallel = kind === 'ocr-par' ? 2 : 1;
+    const parser = createDocumentParser({ ocrEngine: engine, ocrWorkers: parallel });
+    const receipts = listReceipts(receiptCount);
+    // Starting the engine (loading the model) is not part of reading a receipt.
+    await parser.parse({ bytes: readFileSync(receipts[0]!.imagePath), fileName: 'warm.jpg', limits: LIMITS });
+    const started = performance.now();
+    const texts =
+      parallel === 1
+        ? await sequential(receipts, (r) => readReceipt(parser, r))
+        : await Promise.all(receipts.map((r) => readReceipt(parser, r)));
+    const seconds = (performance.now() - started) / 1000;
+    await parser.close?.();
+    return { seconds, items: receipts.length, ...accuracy(receipts, texts), peakMb: peakMb() };
+  }
+  if (kind === 'pdf-seq') {
+    const parser = createDocumentParser();
+    const bytes = readFileSync(PDF);
+    const started = performance.now();
+    const doc = await parser.parse({ bytes, fileName: 'DA-619p.pdf', limits: LIMITS });
+    const seconds = (performance.now() - started) / 1000;
+    await parser.close?.();
+    return { seconds, items: 1, pages: doc.pages.length, peakMb: peakMb() };
+  }
+  if (kind === 'pdf-par') {
+    const parser = createIsolatedParser({ processes: 2 });
+    const bytes = readFileSync(PDF);
+    // Both processes started and warm: process start-up is paid once per server, not per file.
+    const warm = new TextEncoder().encode('warm');
+    await Promise.all([1, 2].map(() => parser.parse({ bytes: warm, fileName: 'warm.txt', limits: LIMITS })));
+    const watcher = watchDescendants();
+    const started = performance.now();
+    const docs = await Promise.all(
+      [1, 2].map(() => parser.parse({ bytes, fileName: 'DA-619p.pdf', limits: LIMITS })),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const childPeak = watcher.stop();
+    await parser.close?.();
+    return { seconds, items: 2, pages: docs[0]!.pages.length, peakMb: peakMb() + childPeak };
+  }
+  throw new Error(`unknown job ${name}`);
+}
+
+async function readReceipt(parser: DocumentParser, receipt: Receipt): Promise<string> {
+  const doc = await parser.parse({
+    bytes: readFileSync(receipt.imagePath),
+    fileName: `${receipt.id}.jpg`,
+    limits: LIMITS,
+  });
+  return doc.pages.map((page) => page.text).join('\n');
+}
+
+function accuracy(
+  receipts: readonly Receipt[],
+  texts: readonly string[],
+): Pick<Figures, 'line' | 'sequence'> {
+  return {
+    line: sum(receipts.map((r, i) => lineErrors(texts[i] ?? '', r.truthLines))),
+    sequence: sum(receipts.map((r, i) => sequenceErrors(texts[i] ?? '', r.truthLines))),
+  };
+}
+
+async function sequential<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await work(item));
+  return out;
+}
+
+/** maxRSS covers the whole process, worker threads included. */
+function peakMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** The tesseract command on every receipt, `parallel` processes at a time. */
+async function nativeReceipts(
+  binary: string,
+  receipts: readonly Receipt[],
+  parallel: number,
+): Promise<Figures> {
+  const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
+  const texts: string[] = new Array(receipts.length);
+  let peak = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < receipts.length) {
+        const i = next++;
+        const run = await runMeasured(binary, [receipts[i]!.imagePath, '-', '--psm', '3'], env);
+        texts[i] = run.stdout;
+        peak = Math.max(peak, run.peakMb);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  // Processes at once share the machine: their peaks add up.
+  return { seconds, items: receipts.length, ...accuracy(receipts, texts), peakMb: peak * parallel };
+}
+
+async function pdftotextRuns(parallel: number): Promise<Figures> {
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [PDF], { encoding: 'utf8' }))?.[1] ?? 0);
+  const started = performance.now();
+  const runs = await Promise.all(
+    Array.from({ length: parallel }, () => runMeasured('pdftotext', [PDF, '-'], process.env)),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, items: parallel, pages, peakMb: runs.reduce((total, run) => total + run.peakMb, 0) };
+}
+
+/** Runs a command to completion, polling its high-water resident memory (VmHWM) from /proc. */
+function runMeasured(
+  command: string,
+  commandArgs: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ stdout: string; peakMb: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    let peakKb = 0;
+    const poll = setInterval(() => {
+      void readFile(`/proc/${child.pid}/status`, 'utf8').then(
+        (status) => {
+          peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+        },
+        () => {},
+      );
+    }, 10);
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearInterval(poll);
+      if (code !== 0) reject(new Error(`${command} exited with code ${code}`));
+      else resolve({ stdout: Buffer.concat(chunks).toString('utf8'), peakMb: peakKb / 1024 });
+    });
+  });
+}
+
+/** Peak resident memory of this process's children together (the isolated parser's processes). */
+function watchDescendants(): { stop(): number } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    let total = 0;
+    for (const pid of childPids(process.pid)) {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      } catch {
+        // exited between listing and reading
+      }
+    }
+    peak = Math.max(peak, total);
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+function childPids(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return children ? children.split(' ').map(Number) : [];
+  } catch {
+    return [];
+  }
+}
+
+function onPath(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

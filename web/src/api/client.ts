@@ -1,0 +1,146 @@
+import type {
+  ApiList,
+  Classifier,
+  ClassifierSummary,
+  ClassifierVersion,
+  ClassifyConfig,
+  ClassifyRun,
+  ClassifyRunSummary,
+  FileObject,
+  ParseRun,
+  RunStatus,
+  VersionSummary,
+} from './types';
+
+export const API_VERSION = '2026-02-09';
+
+/** An error answer of the API: its envelope's `message` is what the person should read. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly requestId: string | null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** A readable line for any error the dashboard shows. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof TypeError) return `The server could not be reached (${err.message}).`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export interface RunListQuery {
+  status?: RunStatus | undefined;
+  classifierId?: string | undefined;
+  fileNameContains?: string | undefined;
+  sortBy?: 'createdAt' | 'updatedAt';
+  sortDir?: 'asc' | 'desc';
+  maxPageSize?: number;
+  nextPageToken?: string | undefined;
+}
+
+/** The public API, as any SDK user sees it: bearer key plus the version header on every call. */
+export class DocsortApi {
+  constructor(
+    private readonly apiKey: string,
+    private readonly baseUrl = '',
+  ) {}
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.apiKey}`,
+      'x-extend-api-version': API_VERSION,
+      accept: 'application/json',
+    };
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await fetch(this.baseUrl + path, { method, headers, body: payload });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    if (!res.ok) {
+      const env = (parsed ?? {}) as { code?: string; message?: string; requestId?: string };
+      throw new ApiError(
+        res.status,
+        env.code ?? `HTTP_${res.status}`,
+        env.message ?? `The server answered ${res.status} ${res.statusText}.`,
+        env.requestId ?? null,
+      );
+    }
+    return parsed as T;
+  }
+
+  listClassifiers(q: { maxPageSize?: number; nextPageToken?: string } = {}) {
+    return this.request<ApiList<ClassifierSummary>>('GET', `/classifiers${query(q)}`);
+  }
+  getClassifier(id: string) {
+    return this.request<Classifier>('GET', `/classifiers/${enc(id)}`);
+  }
+  createClassifier(body: { name: string; config?: ClassifyConfig }) {
+    return this.request<Classifier>('POST', '/classifiers', body);
+  }
+  updateClassifier(id: string, body: { name?: string; config?: ClassifyConfig }) {
+    return this.request<Classifier>('POST', `/classifiers/${enc(id)}`, body);
+  }
+  publishVersion(id: string, body: { releaseType: 'major' | 'minor'; description?: string }) {
+    return this.request<ClassifierVersion>('POST', `/classifiers/${enc(id)}/versions`, body);
+  }
+  listVersions(id: string, q: { maxPageSize?: number; nextPageToken?: string } = {}) {
+    return this.request<ApiList<VersionSummary>>('GET', `/classifiers/${enc(id)}/versions${query(q)}`);
+  }
+  getVersion(id: string, version: string) {
+    return this.request<ClassifierVersion>('GET', `/classifiers/${enc(id)}/versions/${enc(version)}`);
+  }
+
+  listRuns(q: RunListQuery = {}) {
+    return this.request<ApiList<ClassifyRunSummary>>('GET', `/classify_runs${query({ ...q })}`);
+  }
+  getRun(id: string) {
+    return this.request<ClassifyRun>('GET', `/classify_runs/${enc(id)}`);
+  }
+  createRun(body: { classifier: { id: string; version?: string }; file: { id: string } }) {
+    return this.request<ClassifyRun>('POST', '/classify_runs', body);
+  }
+  classifySync(body: { classifier: { id: string; version?: string }; file: { id: string } }) {
+    return this.request<ClassifyRun>('POST', '/classify', body);
+  }
+  reviewRun(id: string, classificationId: string) {
+    return this.request<ClassifyRun>('POST', `/classify_runs/${enc(id)}/review`, {
+      output: { id: classificationId },
+    });
+  }
+
+  uploadFile(file: File) {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return this.request<FileObject>('POST', '/files/upload', form);
+  }
+  getFile(id: string) {
+    return this.request<FileObject>('GET', `/files/${enc(id)}`);
+  }
+  getParseRun(id: string) {
+    return this.request<ParseRun>('GET', `/parse_runs/${enc(id)}`);
+  }
+}
+
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') search.set(k, String(v));
+  const s = search.toString();
+  return s ? `?${s}` : '';
+}
