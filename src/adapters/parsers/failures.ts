@@ -10,7 +10,7 @@ export const noText = (what: string): ParseFailure =>
 export const unsupportedType = (label: string, fileName: string): ParseFailure =>
   new ParseFailure(
     'FILE_TYPE_NOT_SUPPORTED',
-    `Unsupported file type: ${label}${fileName ? ` (${fileName})` : ''}. Supported: PDF, text, Markdown, CSV, TSV, HTML, XML, DOCX, XLSX, PPTX, EML.`,
+    `Unsupported file type: ${label}${fileName ? ` (${fileName})` : ''}. Supported: PDF, text, Markdown, CSV, TSV, HTML, XML, DOCX, XLSX, PPTX, EML, images (PNG, JPEG, TIFF, WebP, BMP, GIF).`,
   );
 
 export const tooManyPages = (pages: number, maxPages: number, unit = 'pages'): ParseFailure =>
