@@ -6,7 +6,7 @@ import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pa
 import { containsIgnoreCase } from '../store/text-search.js';
 import { settleBatchIfDone } from './batch-runs.js';
 import type { Actor, CoreDeps } from './context.js';
-import { storeFile } from './files.js';
+import { getFileOrThrow, storeFile } from './files.js';
 import { resolveRunConfig } from './run-config.js';
 import { loadRelations, type RunRow } from './run-loader.js';
 import type {
@@ -48,13 +48,7 @@ function urlFileName(url: string): string | null {
  */
 async function resolveFileInput(deps: CoreDeps, ex: Executor, actor: Actor, input: FileInput, path: string) {
   if ('id' in input) {
-    const f = await ex
-      .selectFrom('files')
-      .selectAll()
-      .where('id', '=', input.id)
-      .where('workspace_id', '=', actor.workspaceId)
-      .executeTakeFirst();
-    if (!f) throw notFound('File', input.id);
+    const f = await getFileOrThrow(ex, actor, input.id);
     return { file: f, pending: null, name: f.name };
   }
   if ('text' in input) {
@@ -293,14 +287,6 @@ export async function classifySync(deps: CoreDeps, actor: Actor, req: CreateClas
         `The run did not finish within ${deps.config.limits.syncTimeoutMs} ms; it continues as ${created.id}: poll GET /classify_runs/${created.id}.`,
       );
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.min(left, 500));
-      const off = deps.notifier.onRunFinished(created.id, done);
-      function done() {
-        clearTimeout(timer);
-        off();
-        resolve();
-      }
-    });
+    await deps.notifier.waitForRun(created.id, Math.min(left, 500));
   }
 }

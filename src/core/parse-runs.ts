@@ -5,7 +5,7 @@ import { deleteJobsFor, enqueueJob } from '../store/job-queue.js';
 import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
 import { containsIgnoreCase } from '../store/text-search.js';
 import type { Actor, CoreDeps } from './context.js';
-import { type FileRow, storeFile } from './files.js';
+import { type FileRow, getFileOrThrow, storeFile } from './files.js';
 import {
   createChildFiles,
   executeParse,
@@ -93,14 +93,7 @@ export async function parseForRun(
  */
 async function resolveParseFile(deps: CoreDeps, ex: Executor, actor: Actor, input: FileInput, path: string) {
   if ('id' in input) {
-    const f = await ex
-      .selectFrom('files')
-      .selectAll()
-      .where('id', '=', input.id)
-      .where('workspace_id', '=', actor.workspaceId)
-      .executeTakeFirst();
-    if (!f) throw notFound('File', input.id);
-    return f;
+    return getFileOrThrow(ex, actor, input.id);
   }
   if ('text' in input) throw invalid('Parse runs take a file id or a url', path);
   let downloaded: Awaited<ReturnType<CoreDeps['downloader']['download']>>;
@@ -191,15 +184,7 @@ export async function parseSync(deps: CoreDeps, actor: Actor, req: CreateParseRu
     if (left <= 0) {
       throw new ApiError('TIMEOUT', `The parse did not finish in time; it continues as ${created.id}.`);
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.min(left, 500));
-      const off = deps.notifier.onRunFinished(created.id, done);
-      function done() {
-        clearTimeout(timer);
-        off();
-        resolve();
-      }
-    });
+    await deps.notifier.waitForRun(created.id, Math.min(left, 500));
   }
 }
 

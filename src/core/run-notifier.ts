@@ -24,4 +24,16 @@ export class RunNotifier {
     this.emitter.on(`run:${runId}`, fn);
     return () => this.emitter.off(`run:${runId}`, fn);
   }
+  /** Resolves when the run finishes in this process or after `ms`, whichever comes first. */
+  waitForRun(runId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const off = this.onRunFinished(runId, done);
+      function done() {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  }
 }
