@@ -63,6 +63,33 @@ const envSchema = z.object({
   DOCSORT_OCR_DPI: z.coerce.number().int().min(72).max(600).default(200),
   DOCSORT_MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
   DOCSORT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DOCSORT_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DOCSORT_LLM_MODEL: z.string().min(1).max(200).optional(),
+  DOCSORT_LLM_API_KEY: z.string().min(1).optional(),
+  // The default depends on DOCSORT_LLM_BASE_URL: see loadConfig.
+  DOCSORT_LLM_MODE: z.enum(['off', 'always', 'escalate']).optional(),
+  DOCSORT_LLM_ESCALATE_BELOW: z.coerce.number().min(0).max(1).default(0.6),
+  DOCSORT_LLM_TIMEOUT_MS: positiveInt.default(60_000),
+  DOCSORT_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  DOCSORT_LLM_MAX_INPUT_TOKENS: z.coerce.number().int().min(500).default(6000),
+});
+
+// Cross-field checks, reported on the variable to fix (the message's first path element).
+const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
+  if (e.DOCSORT_LLM_BASE_URL && !e.DOCSORT_LLM_MODEL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DOCSORT_LLM_MODEL'],
+      message: 'required when DOCSORT_LLM_BASE_URL is set (the model name the endpoint serves)',
+    });
+  }
+  if (!e.DOCSORT_LLM_BASE_URL && e.DOCSORT_LLM_MODE && e.DOCSORT_LLM_MODE !== 'off') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DOCSORT_LLM_MODE'],
+      message: `"${e.DOCSORT_LLM_MODE}" needs DOCSORT_LLM_BASE_URL (the OpenAI-compatible endpoint)`,
+    });
+  }
 });
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -109,6 +136,20 @@ export interface Config {
     ocrDpi: number;
     maxImagePixels: number;
   };
+  /** The optional language-model engine (docs/classification.md "Language-model engine"). */
+  llm: {
+    /** `off` unless a base URL is set; `escalate` by default when one is. */
+    mode: 'off' | 'always' | 'escalate';
+    /** OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1; null: no model. */
+    baseUrl: string | null;
+    model: string | null;
+    apiKey: string | null;
+    /** In `escalate` mode, the local confidence under which the model is asked. */
+    escalateBelow: number;
+    timeoutMs: number;
+    maxRetries: number;
+    maxInputTokens: number;
+  };
   presignTtlSeconds: number;
   logLevel: string;
 }
@@ -117,7 +158,7 @@ export class ConfigError extends Error {}
 
 /** Parse the environment; throws ConfigError with one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = envSchema.safeParse(pickKnown(env));
+  const parsed = checkedEnvSchema.safeParse(pickKnown(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
@@ -178,6 +219,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       ocrPageTimeoutMs: e.DOCSORT_OCR_PAGE_TIMEOUT_MS,
       ocrDpi: e.DOCSORT_OCR_DPI,
       maxImagePixels: e.DOCSORT_MAX_IMAGE_PIXELS,
+    },
+    llm: {
+      mode: e.DOCSORT_LLM_MODE ?? (e.DOCSORT_LLM_BASE_URL ? 'escalate' : 'off'),
+      baseUrl: e.DOCSORT_LLM_BASE_URL?.replace(/\/+$/, '') ?? null,
+      model: e.DOCSORT_LLM_MODEL ?? null,
+      apiKey: e.DOCSORT_LLM_API_KEY ?? null,
+      escalateBelow: e.DOCSORT_LLM_ESCALATE_BELOW,
+      timeoutMs: e.DOCSORT_LLM_TIMEOUT_MS,
+      maxRetries: e.DOCSORT_LLM_MAX_RETRIES,
+      maxInputTokens: e.DOCSORT_LLM_MAX_INPUT_TOKENS,
     },
     presignTtlSeconds: e.DOCSORT_PRESIGN_TTL_SECONDS,
     logLevel: e.DOCSORT_LOG_LEVEL,

@@ -4,6 +4,7 @@ import type { Executor } from '../store/database.js';
 import { recordEvent } from '../store/events.js';
 import { insertRun } from './classify-runs.js';
 import type { Actor, CoreDeps } from './context.js';
+import { settleEvaluationRunIfDone } from './evaluation-settle.js';
 import { resolveRunConfig } from './run-config.js';
 import type { BatchClassifyRequest } from './schemas.js';
 import { batchRunObject } from './serialize.js';
@@ -77,8 +78,9 @@ export async function markBatchProcessing(deps: CoreDeps, ex: Executor, batchId:
  */
 export async function settleBatchIfDone(deps: CoreDeps, ex: Executor, batchId: string): Promise<void> {
   const batch = await lockBatch(deps, ex, batchId);
-  if (!batch || batch.status === 'PROCESSED' || batch.status === 'FAILED' || batch.status === 'CANCELLED')
-    return;
+  // Evaluation set runs group their classify runs the same way (their ids share the bpr_ prefix).
+  if (!batch) return settleEvaluationRunIfDone(deps, ex, batchId);
+  if (batch.status === 'PROCESSED' || batch.status === 'FAILED' || batch.status === 'CANCELLED') return;
   const table = batch.processor === 'parse' ? 'parse_runs' : 'classify_runs';
   const counts = await ex
     .selectFrom(table)

@@ -107,6 +107,7 @@ export async function insertRun(
     source: opts.source,
     source_id: opts.batchId ?? null,
     priority: req.priority ?? 50,
+    started_at: null,
     created_at: iso,
     updated_at: iso,
   };

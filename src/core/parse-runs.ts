@@ -30,7 +30,7 @@ export interface ParsedForRun {
   created: boolean;
 }
 
-function pagesFromOutput(output: string | null): { pageNumber: number; text: string }[] {
+export function pagesFromOutput(output: string | null): { pageNumber: number; text: string }[] {
   const parsed = JSON.parse(output ?? '{"chunks":[]}') as {
     chunks: { content: string; metadata: { pageRange: { start: number } } }[];
   };

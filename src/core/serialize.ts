@@ -24,6 +24,8 @@ export interface RunUsage {
     object: string;
     id: string;
     credits: number;
+    /** Extension: on the classify_run entry, the engine that decided (`local-lexical@1`, `llm:<model>`). */
+    engine?: string;
     charges?: { product: string; unit: string; quantity: number; credits: number; pages?: number[] }[];
   }[];
 }

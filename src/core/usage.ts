@@ -24,8 +24,10 @@ export function parseUsage(parseRunId: string, pageCount: number): RunUsage {
   };
 }
 
+/** `engine` names the engine that decided (e.g. `local-lexical@1`, `llm:llama3.1`), a documented extension. */
 export function classifyUsage(
   runId: string,
+  engine: string,
   pagesClassified: number[],
   newParse: { id: string; pageCount: number } | null,
 ): RunUsage {
@@ -35,6 +37,7 @@ export function classifyUsage(
       object: 'classify_run',
       id: runId,
       credits,
+      engine,
       charges: [
         {
           product: 'classification',

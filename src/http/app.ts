@@ -11,6 +11,8 @@ import { batchRunRoutes } from './routes/batch-runs.js';
 import { classifierRoutes } from './routes/classifiers.js';
 import { classifyRunRoutes } from './routes/classify-runs.js';
 import { defaultDashboardDir, registerDashboard } from './routes/dashboard.js';
+import { evaluationSetRunRoutes } from './routes/evaluation-set-runs.js';
+import { evaluationSetRoutes } from './routes/evaluation-sets.js';
 import { fileContentRoute } from './routes/file-content.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
@@ -91,6 +93,8 @@ export async function buildApp(deps: CoreDeps, opts: AppOptions = {}): Promise<F
     await api.register(classifyRunRoutes(deps));
     await api.register(batchRunRoutes(deps));
     await api.register(parseRunRoutes(deps));
+    await api.register(evaluationSetRoutes(deps));
+    await api.register(evaluationSetRunRoutes(deps));
     await api.register(webhookEndpointRoutes(deps));
     await api.register(webhookSubscriptionRoutes(deps));
     await api.register(webhookDeliveryRoutes(deps));

@@ -19,6 +19,8 @@ export const ID_PREFIX = {
   webhookSecret: 'whsk',
   webhookDelivery: 'whd',
   webhookAttempt: 'wha',
+  evaluationSet: 'ev',
+  evaluationSetItem: 'evi',
   job: 'job',
   request: 'req',
 } as const;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { FsBlobStore } from '../adapters/blob/fs-blob-store.js';
+import { createEngineRouter, createLlmClassifier } from '../adapters/classifiers/llm/index.js';
 import { createLocalClassifier } from '../adapters/classifiers/local/index.js';
 import { createHttpDownloader } from '../adapters/http/download.js';
 import { createWebhookSender } from '../adapters/http/webhook-sender.js';
@@ -9,6 +10,7 @@ import { createIsolatedParser } from '../adapters/parsers/isolation/isolated-par
 import type { Config } from '../config/config.js';
 import type { CoreDeps } from '../core/context.js';
 import { RunNotifier } from '../core/run-notifier.js';
+import type { DocumentClassifier } from '../ports/classifier.js';
 import { systemClock } from '../ports/clock.js';
 import type { DocumentParser } from '../ports/parser.js';
 import { type DatabaseHandle, type Db, type OpenOptions, openDatabase } from '../store/database.js';
@@ -44,7 +46,7 @@ export async function createContainer(config: Config, dbOptions: OpenOptions = {
     clock: systemClock,
     blobs: new FsBlobStore(path.join(config.dataDir, 'files')),
     parser: createParser(config.parsing),
-    classifier: createLocalClassifier(),
+    classifier: createClassifier(config.llm),
     downloader: createHttpDownloader({
       policy: config.network,
       timeoutMs: config.limits.downloadTimeoutMs,
@@ -64,6 +66,31 @@ export async function createContainer(config: Config, dbOptions: OpenOptions = {
       await database.close();
     },
   };
+}
+
+/**
+ * The local engine, and the language model when one is configured, behind one router. The model's endpoint
+ * is operator configuration (typically localhost), so it is called directly, not through the SSRF-guarded
+ * agent that user-supplied URLs go through.
+ */
+function createClassifier(llm: Config['llm']): DocumentClassifier {
+  const model =
+    llm.baseUrl && llm.model
+      ? createLlmClassifier({
+          baseUrl: llm.baseUrl,
+          model: llm.model,
+          apiKey: llm.apiKey,
+          timeoutMs: llm.timeoutMs,
+          maxRetries: llm.maxRetries,
+          maxInputTokens: llm.maxInputTokens,
+        })
+      : null;
+  return createEngineRouter({
+    local: createLocalClassifier(),
+    llm: model,
+    mode: model ? llm.mode : 'off',
+    escalateBelow: llm.escalateBelow,
+  });
 }
 
 /**

@@ -4,9 +4,12 @@ import type { CoreDeps } from '../core/context.js';
 import { storeFile } from '../core/files.js';
 import { selectPages } from '../core/page-selection.js';
 import { ParseRunFailed, parseForRun } from '../core/parse-runs.js';
+import type { RunRow } from '../core/run-loader.js';
 import type { ClassifyConfig, FileInput } from '../core/schemas.js';
 import type { ClassifyOutput } from '../core/serialize.js';
+import { trainingExamples } from '../core/training-examples.js';
 import { classifyUsage } from '../core/usage.js';
+import { ClassifierOutputError, type ClassifyResult } from '../ports/classifier.js';
 import { failRun, finishRun, patchInFlight } from './finish-run.js';
 
 /**
@@ -23,11 +26,14 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
   if (!initial || TERMINAL.has(initial.status)) return;
 
   let run = initial;
-  if (run.status === 'PENDING') {
-    const started = await patchInFlight(deps, runId, { status: 'PROCESSING' });
+  if (run.status === 'PENDING' || run.started_at === null) {
+    const started = await patchInFlight(deps, runId, {
+      status: 'PROCESSING',
+      started_at: run.started_at ?? deps.clock.now().toISOString(),
+    });
     if (!started) return;
+    if (run.status === 'PENDING' && run.batch_id) await markBatchProcessing(deps, deps.db, run.batch_id);
     run = started;
-    if (run.batch_id) await markBatchProcessing(deps, deps.db, run.batch_id);
   }
 
   let file = run.file_id
@@ -107,12 +113,31 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
     return;
   }
 
-  const result = await deps.classifier.classify({
-    classifications: config.classifications,
-    rules: config.classificationRules ?? null,
-    pages,
-    fileName: file.name,
-  });
+  let result: ClassifyResult;
+  try {
+    result = await deps.classifier.classify({
+      classifications: config.classifications,
+      rules: config.classificationRules ?? null,
+      pages,
+      fileName: file.name,
+      baseProcessor: config.baseProcessor,
+      examples: await examplesFor(deps, run, config),
+    });
+  } catch (err) {
+    // The engine answered but its answer was unusable (a model's output after its retries): retrying the
+    // job would ask again for the same thing, so the run fails now. Other errors (e.g. a model endpoint that
+    // cannot be reached) go to the worker, which retries the job a bounded number of times.
+    if (err instanceof ClassifierOutputError) {
+      await finishRun(deps, runId, {
+        status: 'FAILED',
+        parse_run_id: parsed.parseRun.id,
+        failure_reason: 'PARSING_ERROR',
+        failure_message: err.message.slice(0, 2000),
+      });
+      return;
+    }
+    throw err;
+  }
   const output: ClassifyOutput = {
     id: result.id,
     type: result.type,
@@ -121,6 +146,7 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
   };
   const usage = classifyUsage(
     run.id,
+    result.engine,
     pages.map((p) => p.pageNumber),
     parsed.created
       ? { id: parsed.parseRun.id, pageCount: parsed.parseRun.page_count ?? parsed.pages.length }
@@ -131,6 +157,30 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
     parse_run_id: parsed.parseRun.id,
     output: JSON.stringify(output),
     usage: JSON.stringify(usage),
+  });
+}
+
+/**
+ * What the run's classifier has learned from (its evaluation sets' items, and reviewed runs with memory on).
+ * A run of an evaluation set run learns neither from that set nor from its own file.
+ */
+async function examplesFor(deps: CoreDeps, run: RunRow, config: ClassifyConfig) {
+  if (!run.classifier_id) return null;
+  let excludeSetId: string | null = null;
+  if (run.source === 'BATCH_PROCESSOR_RUN' && run.batch_id) {
+    const evaluation = await deps.db
+      .selectFrom('evaluation_set_runs')
+      .select('evaluation_set_id')
+      .where('id', '=', run.batch_id)
+      .executeTakeFirst();
+    excludeSetId = evaluation?.evaluation_set_id ?? null;
+  }
+  return trainingExamples(deps).load({
+    workspaceId: run.workspace_id,
+    classifierId: run.classifier_id,
+    config,
+    excludeSetId,
+    excludeFileId: excludeSetId ? run.file_id : null,
   });
 }
 

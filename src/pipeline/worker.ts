@@ -1,6 +1,7 @@
 import { CLASSIFY_JOB } from '../core/classify-runs.js';
 import type { CoreDeps } from '../core/context.js';
 import { PARSE_JOB } from '../core/parse-runs.js';
+import { LEARN_JOB, learnExample } from '../core/training-examples.js';
 import { randomToken } from '../lib/ids.js';
 import { claimJob, completeJob, extendLease, type Job, retryJob } from '../store/job-queue.js';
 import { failRun } from './finish-run.js';
@@ -20,6 +21,11 @@ type Handler = (deps: CoreDeps, job: Job) => Promise<void>;
 const handlers: Record<string, Handler> = {
   [CLASSIFY_JOB]: (deps, job) => processClassifyRun(deps, String(job.payload.runId)),
   [PARSE_JOB]: (deps, job) => processParseRun(deps, String(job.payload.parseRunId)),
+  [LEARN_JOB]: (deps, job) =>
+    learnExample(deps, {
+      fileId: String(job.payload.fileId),
+      classifierId: String(job.payload.classifierId),
+    }),
 };
 
 /** What to do when a job has used up its attempts (crashes, or unexpected errors every time). */

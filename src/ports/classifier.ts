@@ -18,6 +18,31 @@ export interface ClassifyInput {
   /** The pages selected for classification (already filtered by pageRanges/context). */
   pages: ClassifierPage[];
   fileName?: string | null;
+  /**
+   * `classification_light` asks for the local engine only; `classification_performance` (the default) lets
+   * the composition root use the strongest engine it has (e.g. a language model, or escalation to one).
+   */
+  baseProcessor?: 'classification_performance' | 'classification_light';
+  /** Labelled documents this classifier has learned from (evaluation set items, reviewed runs). */
+  examples?: TrainingExamples | null;
+}
+
+/** One labelled document, as the engine's features so that training never re-reads files. */
+export interface TrainingExample {
+  /** Stable id of the example (e.g. `evi_...` or `clr_...`), for versioning and leave-out. */
+  id: string;
+  /** The classification id the document belongs to. */
+  classificationId: string;
+  /** Term -> count, as produced by the engine's `featurize`. */
+  terms: Record<string, number>;
+  /** Content words in the document, for length normalisation. */
+  wordCount: number;
+}
+
+export interface TrainingExamples {
+  /** Identifies this exact set of examples (changes whenever one is added, removed or relabelled). */
+  version: string;
+  items: readonly TrainingExample[];
 }
 
 export interface ClassificationScore {
@@ -42,4 +67,19 @@ export interface ClassifyResult {
 
 export interface DocumentClassifier {
   classify(input: ClassifyInput): Promise<ClassifyResult>;
+  /**
+   * The features a labelled document contributes to training; stored with the example so that retraining is
+   * a sum over stored rows. `featuresVersion` changes when the engine's tokenisation does (stored features
+   * of another version are recomputed).
+   */
+  featurize?(pages: readonly ClassifierPage[]): { terms: Record<string, number>; wordCount: number };
+  readonly featuresVersion?: string;
+}
+
+/**
+ * The engine answered but its answer could not be used (e.g. a language model's output that does not match
+ * the schema after retries). The run fails with `PARSING_ERROR` (the SDK's failure reason for exactly this).
+ */
+export class ClassifierOutputError extends Error {
+  override readonly name = 'ClassifierOutputError';
 }

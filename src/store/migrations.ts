@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { webhooksMigration } from './migration-0002-webhooks.js';
+import { evaluationMigration } from './migration-0003-evaluation.js';
 
 /**
  * Migrations live in code so the compiled server carries them; both dialects run the same ones.
@@ -216,6 +217,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
     },
   },
   '0002_webhooks': webhooksMigration,
+  '0003_evaluation': evaluationMigration,
 });
 
 /**

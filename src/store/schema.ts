@@ -96,6 +96,8 @@ export interface Database {
     source: string;
     source_id: string | null;
     priority: number;
+    /** When a worker first picked the run up (null until then). */
+    started_at: string | null;
     created_at: string;
     updated_at: string;
   };
@@ -196,5 +198,52 @@ export interface Database {
     latency_ms: number;
     response_body: string | null;
     error: string | null;
+  };
+  evaluation_sets: {
+    id: string;
+    workspace_id: string;
+    name: string;
+    description: string;
+    entity_id: string;
+    created_by: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  evaluation_set_items: {
+    id: string;
+    workspace_id: string;
+    evaluation_set_id: string;
+    file_id: string;
+    expected_output: string;
+    created_by: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  evaluation_set_runs: {
+    id: string;
+    workspace_id: string;
+    evaluation_set_id: string;
+    classifier_id: string;
+    classifier_version_id: string;
+    status: string;
+    item_count: number;
+    metrics: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  evaluation_set_run_items: {
+    classify_run_id: string;
+    evaluation_set_run_id: string;
+    item_id: string;
+    expected_id: string;
+    expected_type: string;
+  };
+  training_features: {
+    file_id: string;
+    features_key: string;
+    workspace_id: string;
+    terms: string;
+    word_count: number;
+    created_at: string;
   };
 }

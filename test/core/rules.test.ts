@@ -89,10 +89,11 @@ describe('page selection', () => {
 
 describe('usage', () => {
   it('bills parsing only when a new parse run was made', () => {
-    const fresh = classifyUsage('clr_1', [1, 2], { id: 'pr_1', pageCount: 3 });
+    const fresh = classifyUsage('clr_1', 'local-lexical@1', [1, 2], { id: 'pr_1', pageCount: 3 });
     expect(fresh).toMatchObject({ credits: 2, totalCredits: 5 });
+    expect(fresh.breakdown?.[0]?.engine).toBe('local-lexical@1');
     expect(fresh.breakdown?.map((b) => b.object)).toEqual(['classify_run', 'parse_run']);
-    const reused = classifyUsage('clr_2', [1], null);
+    const reused = classifyUsage('clr_2', 'llm:llama3.1', [1], null);
     expect(reused).toMatchObject({ credits: 1, totalCredits: 1 });
     expect(reused.breakdown).toHaveLength(1);
   });

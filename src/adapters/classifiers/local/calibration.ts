@@ -23,12 +23,19 @@ export const softmax = (logits: readonly number[]): number[] => {
   return exps.map((e) => e / sum);
 };
 
-/** Probabilities for the classifications' scores, in the same order; they sum to 1. */
-export const calibrate = (
+/** Logits for the classifications' scores, in the same order (softmax gives the probabilities). */
+export const calibratedLogits = (
   scores: readonly number[],
   wordCount: number,
   parameters: CalibrationParameters,
 ): number[] => {
   const slope = parameters.confidenceScale * Math.max(1, wordCount) ** parameters.confidenceLengthExponent;
-  return softmax(scores.map((s) => slope * Math.log(Math.max(0, s) + parameters.scoreFloor)));
+  return scores.map((s) => slope * Math.log(Math.max(0, s) + parameters.scoreFloor));
 };
+
+/** Probabilities for the classifications' scores, in the same order; they sum to 1. */
+export const calibrate = (
+  scores: readonly number[],
+  wordCount: number,
+  parameters: CalibrationParameters,
+): number[] => softmax(calibratedLogits(scores, wordCount, parameters));

@@ -1,7 +1,8 @@
 import type { CalibrationParameters } from './calibration.js';
+import type { LearningParameters } from './learned.js';
 import type { ScoringParameters } from './scorer.js';
 
-export interface EngineParameters extends ScoringParameters, CalibrationParameters {}
+export interface EngineParameters extends ScoringParameters, CalibrationParameters, LearningParameters {}
 
 /**
  * Fitted with `npx tsx bench/classifier-accuracy.ts --fit` on the even-numbered documents of BBC News and
@@ -18,4 +19,9 @@ export const DEFAULT_PARAMETERS: EngineParameters = {
   confidenceScale: 1.552,
   confidenceLengthExponent: 0.2,
   scoreFloor: 0.5,
+  // Fitted with `npx tsx bench/classifier-learning.ts --fit` (2 to 20 examples per class, both sets).
+  learnedScale: 60,
+  learnedHalfWeight: 4,
+  descriptionFade: 0.75,
+  nearestWeight: 0,
 };

@@ -112,3 +112,22 @@ export const buildReasoning = (
     ? `${truncate(text.slice(0, text.length - tail.length), headRoom)}${tail}`
     : truncate(text, MAX_REASONING_LENGTH);
 };
+
+/** The part of the reasoning that comes from labelled examples: how alike the document is to each class's. */
+export const learnedReasoning = (
+  ranked: readonly RankedClass[],
+  allProfiles: readonly ClassProfile[],
+  learned: { total: number; counts: readonly number[] },
+  sims: readonly (number | null)[],
+): string => {
+  const indexOf = new Map(allProfiles.map((p, i) => [p.id, i]));
+  const simOf = (r: RankedClass) => sims[indexOf.get(r.profile.id) ?? -1] ?? null;
+  const described = ranked
+    .filter((r) => simOf(r) !== null)
+    .slice(0, 2)
+    .map((r) => {
+      const i = indexOf.get(r.profile.id) ?? 0;
+      return `${nameOf(r.profile, allProfiles)} ${(simOf(r) ?? 0).toFixed(2)} (${learned.counts[i] ?? 0} examples)`;
+    });
+  return `Learned from ${learned.total} labelled documents; similarity to them: ${described.join(', ')}.`;
+};

@@ -1,0 +1,259 @@
+/**
+ * How much the local engine gains from labelled examples: accuracy, macro-F1 and calibration error with
+ * 0, 2, 5, 10 and 20 examples per class, on the development sets, averaged over random draws of the
+ * examples (the scored documents never include the examples).
+ *
+ *   npx tsx bench/classifier-learning.ts          figures with the shipped parameters
+ *   npx tsx bench/classifier-learning.ts --fit    also grid-search the learning parameters (fit on even-numbered
+ *                                                 documents, reported on odd-numbered ones)
+ *
+ * Configs: bench/configs/{bbc-news,tobacco}.json (the classifications as a user would write them).
+ * Prints figures only; it never fails on them.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { calibratedLogits, softmax } from '../src/adapters/classifiers/local/calibration.js';
+import { extractFeatures } from '../src/adapters/classifiers/local/features.js';
+import {
+  blendLogits,
+  type Featurized,
+  featurize,
+  type LearningParameters,
+  similarities,
+  trainLearnedModel,
+} from '../src/adapters/classifiers/local/learned.js';
+import { compileModel } from '../src/adapters/classifiers/local/model.js';
+import { DEFAULT_PARAMETERS } from '../src/adapters/classifiers/local/parameters.js';
+import { scoreDocument } from '../src/adapters/classifiers/local/scorer.js';
+import type { ClassificationDefinition, TrainingExample } from '../src/ports/classifier.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dataDir = process.env['DOCSORT_DATA_DIR'] ?? resolve(here, '../../shared/data');
+
+interface BenchConfig {
+  labels: Record<string, string>;
+  config: { classifications: ClassificationDefinition[] };
+}
+
+interface Doc {
+  index: number;
+  truth: number;
+  logits: number[];
+  features: Featurized;
+}
+
+const load = (name: string) => {
+  const { labels, config } = JSON.parse(
+    readFileSync(join(here, 'configs', `${name}.json`), 'utf8'),
+  ) as BenchConfig;
+  const classes = config.classifications;
+  const model = compileModel(classes, null);
+  const docs: Doc[] = [];
+  const root = join(dataDir, name);
+  for (const folder of readdirSync(root, { withFileTypes: true })) {
+    if (!folder.isDirectory()) continue;
+    const truth = classes.findIndex((c) => c.id === labels[folder.name]);
+    for (const file of readdirSync(join(root, folder.name)).sort()) {
+      const pages = [{ pageNumber: 1, text: readFileSync(join(root, folder.name, file), 'utf8') }];
+      const f = extractFeatures(model, pages);
+      const scores = scoreDocument(model, f, DEFAULT_PARAMETERS).map((s) => s.score);
+      docs.push({
+        index: docs.length,
+        truth,
+        logits: calibratedLogits(scores, f.wordCount, DEFAULT_PARAMETERS),
+        features: featurize(pages),
+      });
+    }
+  }
+  return { name, classes, model, docs };
+};
+
+type Dataset = ReturnType<typeof load>;
+
+/** Deterministic shuffle (mulberry32), so every run draws the same examples. */
+const shuffled = <T>(xs: readonly T[], seed: number): T[] => {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+};
+
+interface Trial {
+  docs: Doc[];
+  /** Similarities by nearest-example weight. */
+  sims: Map<number, (number | null)[][]>;
+  counts: number[];
+}
+
+const NEAREST_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
+
+/** Draw k examples per class from `pool`; score `targets` minus the examples. */
+const trial = (d: Dataset, pool: Doc[], targets: Doc[], k: number, seed: number): Trial => {
+  const examples: Doc[] = [];
+  for (let c = 0; c < d.classes.length; c++) {
+    examples.push(
+      ...shuffled(
+        pool.filter((x) => x.truth === c),
+        seed + c,
+      ).slice(0, k),
+    );
+  }
+  const used = new Set(examples.map((e) => e.index));
+  const docs = targets.filter((x) => !used.has(x.index));
+  if (k === 0) {
+    const none = docs.map(() => d.classes.map(() => null));
+    return { docs, sims: new Map(NEAREST_WEIGHTS.map((w) => [w, none])), counts: d.classes.map(() => 0) };
+  }
+  const items: TrainingExample[] = examples.map((e) => ({
+    id: String(e.index),
+    classificationId: d.classes[e.truth]!.id,
+    terms: e.features.terms,
+    wordCount: e.features.wordCount,
+  }));
+  const learned = trainLearnedModel(d.model.profiles, { version: `${seed}`, items });
+  const sims = new Map(
+    NEAREST_WEIGHTS.map((w) => [w, docs.map((x) => similarities(learned, x.features, w))]),
+  );
+  return { docs, sims, counts: learned.counts };
+};
+
+interface Scored {
+  accuracy: number;
+  macroF1: number;
+  ece: number;
+  nll: number;
+}
+
+const score = (t: Trial, p: LearningParameters, classCount: number): Scored => {
+  let correct = 0;
+  let nll = 0;
+  const tp = new Array(classCount).fill(0);
+  const fp = new Array(classCount).fill(0);
+  const fn = new Array(classCount).fill(0);
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, ok: 0, conf: 0 }));
+  t.docs.forEach((doc, i) => {
+    const sims = t.sims.get(p.nearestWeight) ?? [];
+    const probs = softmax(blendLogits(doc.logits, sims[i]!, t.counts, p));
+    let best = 0;
+    for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
+    const ok = best === doc.truth;
+    if (ok) {
+      correct++;
+      tp[best]++;
+    } else {
+      fp[best]++;
+      fn[doc.truth]++;
+    }
+    nll -= Math.log(Math.max(1e-9, probs[doc.truth] ?? 0));
+    const bin = bins[Math.min(9, Math.floor(probs[best]! * 10))]!;
+    bin.n++;
+    bin.conf += probs[best]!;
+    if (ok) bin.ok++;
+  });
+  const f1s: number[] = [];
+  for (let c = 0; c < classCount; c++) {
+    if (tp[c] + fn[c] === 0) continue;
+    const prec = tp[c] + fp[c] ? tp[c] / (tp[c] + fp[c]) : 0;
+    const rec = tp[c] / (tp[c] + fn[c]);
+    f1s.push(prec + rec ? (2 * prec * rec) / (prec + rec) : 0);
+  }
+  const n = t.docs.length || 1;
+  return {
+    accuracy: correct / n,
+    macroF1: f1s.reduce((a, b) => a + b, 0) / (f1s.length || 1),
+    ece: bins.reduce((a, b) => a + (b.n ? (b.n / n) * Math.abs(b.ok / b.n - b.conf / b.n) : 0), 0),
+    nll: nll / n,
+  };
+};
+
+const mean = (xs: Scored[]): Scored => ({
+  accuracy: xs.reduce((a, x) => a + x.accuracy, 0) / xs.length,
+  macroF1: xs.reduce((a, x) => a + x.macroF1, 0) / xs.length,
+  ece: xs.reduce((a, x) => a + x.ece, 0) / xs.length,
+  nll: xs.reduce((a, x) => a + x.nll, 0) / xs.length,
+});
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const SHOTS = [0, 2, 5, 10, 20];
+const SEEDS = [1, 2, 3, 4, 5];
+
+const trialsFor = (d: Dataset, split: 'fit' | 'report', k: number): Trial[] => {
+  const even = d.docs.filter((x) => x.index % 2 === 0);
+  const odd = d.docs.filter((x) => x.index % 2 === 1);
+  return SEEDS.map((seed) =>
+    // Fitting draws examples from and scores the even documents; reporting draws from all, scores the rest.
+    split === 'fit' ? trial(d, even, even, k, seed) : trial(d, d.docs, k === 0 ? odd : d.docs, k, seed),
+  ).filter((t) => t.docs.length > 0);
+};
+
+const fitLearning = (datasets: Dataset[]): LearningParameters => {
+  const trials = datasets.flatMap((d) =>
+    [2, 5, 10, 20].flatMap((k) => trialsFor(d, 'fit', k).map((t) => ({ t, classes: d.classes.length }))),
+  );
+  let best: LearningParameters = { ...DEFAULT_PARAMETERS };
+  let bestLoss = Number.POSITIVE_INFINITY;
+  for (const nearestWeight of NEAREST_WEIGHTS) {
+    for (const learnedScale of [10, 15, 20, 30, 40, 60, 80]) {
+      for (const learnedHalfWeight of [0.25, 0.5, 1, 2, 4]) {
+        for (const descriptionFade of [0, 0.25, 0.5, 0.75, 0.9]) {
+          const p = { learnedScale, learnedHalfWeight, descriptionFade, nearestWeight };
+          const loss = mean(trials.map(({ t, classes }) => score(t, p, classes))).nll;
+          if (loss < bestLoss) {
+            bestLoss = loss;
+            best = p;
+          }
+        }
+      }
+    }
+  }
+  console.log(`fitted: ${JSON.stringify(best)} (mean NLL ${bestLoss.toFixed(3)} on the even documents)`);
+  return best;
+};
+
+const main = () => {
+  const started = performance.now();
+  const datasets = ['bbc-news', 'tobacco'].map(load);
+  console.log(
+    `loaded ${datasets.map((d) => `${d.name} ${d.docs.length}`).join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const params: LearningParameters = process.argv.includes('--fit')
+    ? fitLearning(datasets)
+    : DEFAULT_PARAMETERS;
+  for (const d of datasets) {
+    console.log(
+      `\n${d.name} (${d.classes.length} classifications incl. other; ${SEEDS.length} draws per setting)`,
+    );
+    console.log('examples/class  scored  accuracy  macro-F1  ECE    train ms');
+    for (const k of SHOTS) {
+      const t0 = performance.now();
+      const trials = trialsFor(d, 'report', k);
+      const trainMs = (performance.now() - t0) / Math.max(1, trials.length);
+      if (
+        trials.length === 0 ||
+        (k > 0 && trials.some((t) => t.counts.some((c, i) => c < k && d.classes[i]?.type !== 'other')))
+      ) {
+        console.log(
+          `${String(k).padStart(14)}  (not enough documents per class for ${k} examples plus a test set)`,
+        );
+        continue;
+      }
+      const m = mean(trials.map((t) => score(t, params, d.classes.length)));
+      console.log(
+        `${String(k).padStart(14)}  ${String(trials[0]!.docs.length).padStart(6)}  ${pct(m.accuracy).padStart(8)}  ${pct(m.macroF1).padStart(8)}  ${m.ece.toFixed(3)}  ${trainMs.toFixed(1).padStart(8)}`,
+      );
+    }
+  }
+};
+
+main();

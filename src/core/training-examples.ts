@@ -1,0 +1,343 @@
+import { createHash } from 'node:crypto';
+import type { TrainingExample, TrainingExamples } from '../ports/classifier.js';
+import type { Executor } from '../store/database.js';
+import { enqueueJob } from '../store/job-queue.js';
+import { getDraft } from './classifiers.js';
+import type { CoreDeps } from './context.js';
+import type { FileRow } from './files.js';
+import { selectPages } from './page-selection.js';
+import { parseConfigKey, resolvedParseConfig } from './parse-execution.js';
+import { ParseRunFailed, pagesFromOutput, parseForRun } from './parse-runs.js';
+import type { ClassifyConfig } from './schemas.js';
+
+/**
+ * What a classifier learns from: the items of its evaluation sets, and its reviewed runs when the config sets
+ * `advancedOptions.memoryEnabled`. Each labelled file is turned into the engine's features once (stored in
+ * `training_features`), so retraining is a sum over stored rows, never a re-read of files. Examples are cached
+ * per classifier and reloaded only when a cheap signature (counts and latest change times) moves.
+ */
+
+export const LEARN_JOB = 'learn_example';
+/** Learning jobs run before ordinary runs (default priority 50): every later run benefits from them. */
+const LEARN_PRIORITY = 45;
+/** The newest reviewed runs a classifier remembers. */
+const MAX_REVIEWED_EXAMPLES = 5000;
+/** Missing features computed inline per classification (from parses that already exist). */
+const INLINE_FEATURIZE_LIMIT = 50;
+
+export async function enqueueLearning(
+  deps: CoreDeps,
+  ex: Executor,
+  workspaceId: string,
+  classifierId: string,
+  fileIds: readonly string[],
+): Promise<void> {
+  if (!deps.classifier.featurize) return;
+  const now = deps.clock.now();
+  for (const fileId of fileIds) {
+    await enqueueJob(ex, now, LEARN_JOB, { fileId, classifierId }, { workspaceId, priority: LEARN_PRIORITY });
+  }
+}
+
+/** Features depend on the engine's tokenisation, the parse options and the pages the config reads. */
+export function featuresKey(deps: CoreDeps, config: ClassifyConfig): string {
+  const parse = parseConfigKey(
+    resolvedParseConfig(config.parseConfig as Record<string, unknown> | undefined),
+  );
+  const pages = [config.advancedOptions?.context ?? 'default', config.advancedOptions?.pageRanges ?? null];
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        deps.classifier.featuresVersion ?? '',
+        parse,
+        pages,
+        deps.config.limits.contextDefaultPages,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 24);
+}
+
+async function storeFeatures(
+  deps: CoreDeps,
+  file: Pick<FileRow, 'id' | 'workspace_id'>,
+  key: string,
+  config: ClassifyConfig,
+  pages: { pageNumber: number; text: string }[],
+) {
+  const featurize = deps.classifier.featurize;
+  if (!featurize) return null;
+  const f = featurize(selectPages(pages, config, deps.config.limits.contextDefaultPages));
+  await deps.db
+    .insertInto('training_features')
+    .values({
+      file_id: file.id,
+      features_key: key,
+      workspace_id: file.workspace_id,
+      terms: JSON.stringify(f.terms),
+      word_count: f.wordCount,
+      created_at: deps.clock.now().toISOString(),
+    })
+    .onConflict((oc) => oc.columns(['file_id', 'features_key']).doNothing())
+    .execute();
+  return f;
+}
+
+/** The learn_example job: parse the file with the classifier's draft options and store its features. */
+export async function learnExample(deps: CoreDeps, payload: { fileId: string; classifierId: string }) {
+  const file = await deps.db
+    .selectFrom('files')
+    .selectAll()
+    .where('id', '=', payload.fileId)
+    .executeTakeFirst();
+  const classifier = await deps.db
+    .selectFrom('classifiers')
+    .select('id')
+    .where('id', '=', payload.classifierId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!file || !classifier) return;
+  const config = JSON.parse((await getDraft(deps.db, classifier.id)).config) as ClassifyConfig;
+  const key = featuresKey(deps, config);
+  const have = await deps.db
+    .selectFrom('training_features')
+    .select('file_id')
+    .where('file_id', '=', file.id)
+    .where('features_key', '=', key)
+    .executeTakeFirst();
+  if (have) return;
+  try {
+    const parsed = await parseForRun(
+      deps,
+      file,
+      config.parseConfig as Record<string, unknown> | undefined,
+      classifier.id,
+    );
+    await storeFeatures(deps, file, key, config, parsed.pages);
+  } catch (err) {
+    // A file that cannot be parsed teaches nothing; its parse run records why.
+    if (err instanceof ParseRunFailed) return;
+    throw err;
+  }
+}
+
+interface CandidateExample {
+  id: string;
+  fileId: string;
+  workspaceId: string;
+  label: { id: string; type: string };
+  /** Reviewed runs know their parse run; items are parsed by their learning job. */
+  parseRunId: string | null;
+}
+
+interface CacheEntry {
+  signature: string;
+  examples: TrainingExamples | null;
+}
+
+export interface ExampleScope {
+  workspaceId: string;
+  classifierId: string;
+  config: ClassifyConfig;
+  /** An evaluation set run never learns from the set it measures, nor from the file it classifies. */
+  excludeSetId?: string | null;
+  excludeFileId?: string | null;
+}
+
+export class TrainingExampleStore {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly requested = new Set<string>();
+
+  constructor(private readonly deps: CoreDeps) {}
+
+  async load(scope: ExampleScope): Promise<TrainingExamples | null> {
+    const { deps } = this;
+    if (!deps.classifier.featurize) return null;
+    const memory = scope.config.advancedOptions?.memoryEnabled === true;
+    const key = featuresKey(deps, scope.config);
+    const signature = await this.signature(scope, key, memory);
+    if (signature === null) return null;
+    const cacheKey = JSON.stringify([scope.classifierId, key, memory, scope.excludeSetId ?? null]);
+    let entry = this.cache.get(cacheKey);
+    if (!entry || entry.signature !== signature) {
+      entry = { signature, examples: await this.build(scope, key, memory) };
+      this.cache.set(cacheKey, entry);
+      if (this.cache.size > 256) this.cache.delete(this.cache.keys().next().value ?? '');
+    }
+    const examples = entry.examples;
+    if (!examples || !scope.excludeFileId) return examples;
+    const kept = examples.items.filter((e) => e.id !== scope.excludeFileId);
+    return kept.length === examples.items.length
+      ? examples
+      : { version: `${examples.version}-${scope.excludeFileId}`, items: kept };
+  }
+
+  /** Changes whenever an example is added, removed, relabelled or gets its features; null when there are none. */
+  private async signature(scope: ExampleScope, key: string, memory: boolean): Promise<string | null> {
+    const { db } = this.deps;
+    let items = db
+      .selectFrom('evaluation_set_items as i')
+      .innerJoin('evaluation_sets as s', 's.id', 'i.evaluation_set_id')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('i.updated_at').as('last')])
+      .where('s.entity_id', '=', scope.classifierId);
+    if (scope.excludeSetId) items = items.where('s.id', '!=', scope.excludeSetId);
+    const a = await items.executeTakeFirst();
+    const b = memory
+      ? await db
+          .selectFrom('classify_runs')
+          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('last')])
+          .where('classifier_id', '=', scope.classifierId)
+          .where('reviewed', '=', 1)
+          .executeTakeFirst()
+      : undefined;
+    if (Number(a?.n ?? 0) === 0 && Number(b?.n ?? 0) === 0) return null;
+    const c = await db
+      .selectFrom('training_features')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', scope.workspaceId)
+      .where('features_key', '=', key)
+      .executeTakeFirst();
+    return JSON.stringify(
+      [a?.n, a?.last, b?.n, b?.last, c?.n].map((x) => (x === undefined ? null : String(x))),
+    );
+  }
+
+  private async candidates(scope: ExampleScope, memory: boolean): Promise<CandidateExample[]> {
+    const { db } = this.deps;
+    let itemQuery = db
+      .selectFrom('evaluation_set_items as i')
+      .innerJoin('evaluation_sets as s', 's.id', 'i.evaluation_set_id')
+      .select(['i.id', 'i.file_id', 'i.workspace_id', 'i.expected_output', 'i.updated_at'])
+      .where('s.entity_id', '=', scope.classifierId);
+    if (scope.excludeSetId) itemQuery = itemQuery.where('s.id', '!=', scope.excludeSetId);
+    const items = await itemQuery.orderBy('i.updated_at', 'asc').execute();
+    const out: CandidateExample[] = items.map((i) => ({
+      id: i.id,
+      fileId: i.file_id,
+      workspaceId: i.workspace_id,
+      label: JSON.parse(i.expected_output) as { id: string; type: string },
+      parseRunId: null,
+    }));
+    if (memory) {
+      const runs = await db
+        .selectFrom('classify_runs')
+        .select(['id', 'file_id', 'workspace_id', 'reviewed_output', 'parse_run_id'])
+        .where('classifier_id', '=', scope.classifierId)
+        .where('reviewed', '=', 1)
+        .orderBy('updated_at', 'desc')
+        .limit(MAX_REVIEWED_EXAMPLES)
+        .execute();
+      for (const r of runs.reverse()) {
+        if (!r.file_id || !r.reviewed_output) continue;
+        out.push({
+          id: r.id,
+          fileId: r.file_id,
+          workspaceId: r.workspace_id,
+          label: JSON.parse(r.reviewed_output) as { id: string; type: string },
+          parseRunId: r.parse_run_id,
+        });
+      }
+    }
+    return out;
+  }
+
+  private async build(scope: ExampleScope, key: string, memory: boolean): Promise<TrainingExamples | null> {
+    const { db } = this.deps;
+    const candidates = await this.candidates(scope, memory);
+    // One label per file: the most recent word (reviews come after items, newest last) wins.
+    const byFile = new Map<string, CandidateExample>();
+    for (const c of candidates) byFile.set(c.fileId, c);
+    const fileIds = [...byFile.keys()];
+    const features = new Map<string, { terms: Record<string, number>; wordCount: number }>();
+    for (let i = 0; i < fileIds.length; i += 500) {
+      const rows = await db
+        .selectFrom('training_features')
+        .select(['file_id', 'terms', 'word_count'])
+        .where('features_key', '=', key)
+        .where('file_id', 'in', fileIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows) features.set(r.file_id, { terms: JSON.parse(r.terms), wordCount: r.word_count });
+    }
+    await this.fillMissing(scope, key, byFile, features);
+
+    const classifications = scope.config.classifications;
+    const items: TrainingExample[] = [];
+    for (const [fileId, c] of byFile) {
+      const f = features.get(fileId);
+      if (!f) continue;
+      // A label follows its classification by id; if the id was renamed, by its (unique) type.
+      const byId = classifications.find((x) => x.id === c.label.id);
+      const byType = classifications.filter((x) => x.type === c.label.type);
+      const target = byId ?? (byType.length === 1 ? byType[0] : undefined);
+      if (!target) continue;
+      items.push({ id: fileId, classificationId: target.id, terms: f.terms, wordCount: f.wordCount });
+    }
+    if (items.length === 0) return null;
+    const version = createHash('sha256')
+      .update(JSON.stringify([key, items.map((e) => [e.id, e.classificationId])]))
+      .digest('hex')
+      .slice(0, 16);
+    return { version, items };
+  }
+
+  /**
+   * Examples without features: reviewed runs (and items whose file was parsed under these options) are
+   * featurised here from their existing parse; the rest get a learning job, once per process.
+   */
+  private async fillMissing(
+    scope: ExampleScope,
+    key: string,
+    byFile: Map<string, CandidateExample>,
+    features: Map<string, { terms: Record<string, number>; wordCount: number }>,
+  ) {
+    const { deps } = this;
+    const parseKey = parseConfigKey(
+      resolvedParseConfig(scope.config.parseConfig as Record<string, unknown> | undefined),
+    );
+    let budget = INLINE_FEATURIZE_LIMIT;
+    const toQueue: string[] = [];
+    for (const [fileId, c] of byFile) {
+      if (features.has(fileId)) continue;
+      if (budget <= 0) break;
+      budget--;
+      const parse = await deps.db
+        .selectFrom('parse_runs')
+        .select(['output'])
+        .where('file_id', '=', fileId)
+        .where('config_key', '=', parseKey)
+        .where('status', '=', 'PROCESSED')
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (parse) {
+        const f = await storeFeatures(
+          deps,
+          { id: fileId, workspace_id: c.workspaceId },
+          key,
+          scope.config,
+          pagesFromOutput(parse.output),
+        );
+        if (f) features.set(fileId, f);
+      } else if (!this.requested.has(`${key}:${fileId}`)) {
+        this.requested.add(`${key}:${fileId}`);
+        toQueue.push(fileId);
+      }
+    }
+    if (toQueue.length > 0) {
+      await enqueueLearning(deps, deps.db, scope.workspaceId, scope.classifierId, toQueue);
+      deps.notifier.jobQueued();
+    }
+  }
+}
+
+const stores = new WeakMap<CoreDeps, TrainingExampleStore>();
+
+/** One example store (and cache) per set of dependencies, i.e. per process. */
+export function trainingExamples(deps: CoreDeps): TrainingExampleStore {
+  let store = stores.get(deps);
+  if (!store) {
+    store = new TrainingExampleStore(deps);
+    stores.set(deps, store);
+  }
+  return store;
+}
