@@ -2,11 +2,15 @@ import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { createApiKey, ensureWorkspace } from '../core/api-keys.js';
 import { openDatabase } from '../store/database.js';
+import { EvalError, formatEval, runEval } from './eval-command.js';
 import { startServer } from './serve.js';
 
 const USAGE = `Usage:
   docsort serve                       start the API server and worker (what npm start runs)
   docsort keys create [--workspace N] print a new API key (a new workspace when N is new; default "default")
+  docsort eval <folder> (--config file.json | --classifier cl_...) [--examples N] [--version V] [--seed S] [--json]
+                                      score a classifier on a folder of class-named subfolders of documents;
+                                      --examples N first teaches it N documents per class (not scored)
 
 Configuration comes from the environment; see README.md and .env.example.`;
 
@@ -54,7 +58,16 @@ async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { workspace: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      workspace: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      config: { type: 'string' },
+      classifier: { type: 'string' },
+      examples: { type: 'string' },
+      version: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -64,6 +77,27 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, sub] = positionals;
   if (cmd === 'serve' || cmd === undefined) return serve(config);
   if (cmd === 'keys' && sub === 'create') return keysCreate(config, values.workspace ?? 'default');
+  if (cmd === 'eval') {
+    if (!sub) throw new UsageError('docsort eval needs a folder');
+    const examples = Number(values.examples ?? '0');
+    if (!Number.isInteger(examples) || examples < 0)
+      throw new UsageError('--examples must be a whole number');
+    const result = await runEval(
+      config,
+      {
+        folder: sub,
+        configFile: values.config,
+        classifierId: values.classifier,
+        examples,
+        version: values.version,
+        seed: Number(values.seed ?? '1'),
+        json: values.json === true,
+      },
+      (line) => process.stderr.write(`${line}\n`),
+    );
+    process.stdout.write(`${values.json ? JSON.stringify(result.run, null, 2) : formatEval(result)}\n`);
+    return;
+  }
   throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
 }
 
@@ -71,6 +105,7 @@ class UsageError extends Error {}
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+  else if (err instanceof EvalError) process.stderr.write(`docsort eval: ${err.message}\n`);
   else if (err instanceof UsageError) process.stderr.write(`${err.message}\n\n${USAGE}\n`);
   else if (err instanceof Error && 'code' in err && err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     process.stderr.write(`${err.message}\n\n${USAGE}\n`);

@@ -76,4 +76,68 @@ describe('docsort command line', () => {
     expect(err.stderr).toMatch(/Unknown command: frobnicate/);
     expect(err.stderr).toMatch(/docsort keys create/);
   });
+
+  it('eval scores a folder of class-named subfolders through the pipeline, learning from --examples first', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'docsort-eval-'));
+    dirs.push(root);
+    const docs: Record<string, string[]> = {
+      Invoices: [
+        'INVOICE 1001. Bill to Acme. Total due $120. Payment terms net 30.',
+        'INVOICE 1002. Bill to Beta Ltd. Subtotal $80, tax $8, total due $88.',
+        'Invoice number 1003: amount due $45 for consulting services, payable within 14 days.',
+        'INVOICE 1004. Bill to Gamma. Items: 3 chairs. Total due $300.',
+      ],
+      Letters: [
+        'Dear Mr. Brown,\nThank you for your kind letter. We look forward to meeting you.\nSincerely,\nAnn',
+        'Dear Ms. Green,\nI am writing to confirm our appointment next Tuesday.\nKind regards,\nBob',
+        'Dear Sir,\nPlease accept my apologies for the delay in replying to your letter.\nYours faithfully,\nCara',
+        'Dear Dr. White,\nIt was a pleasure to speak with you yesterday.\nBest regards,\nDan',
+      ],
+    };
+    for (const [folder, texts] of Object.entries(docs)) {
+      fs.mkdirSync(path.join(root, folder));
+      texts.forEach((t, i) => fs.writeFileSync(path.join(root, folder, `${i}.txt`), t));
+    }
+    const configFile = path.join(root, 'config.json');
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({
+        labels: { Invoices: 'invoice', Letters: 'letter' },
+        config: {
+          classifications: [
+            { id: 'invoice', type: 'invoice', description: 'A bill listing amounts and the total due.' },
+            { id: 'letter', type: 'letter', description: 'A letter with a greeting and a signature.' },
+            { id: 'other', type: 'other', description: 'Anything else.' },
+          ],
+        },
+      }),
+    );
+    const out = await cli(['eval', root, '--config', configFile, '--examples', '1'], {
+      DOCSORT_DATA_DIR: path.join(root, 'unused'),
+      DOCSORT_LOG_LEVEL: 'silent',
+    });
+    expect(out.stdout, `${out.stdout}\n${out.stderr}`).toMatch(
+      /documents scored\s+6 \(0 failed\), after learning 1 examples per class/,
+    );
+    expect(out.stdout).toMatch(/accuracy\s+100\.0%/);
+    expect(out.stdout).toMatch(/confusion matrix/);
+    expect(out.stdout).toMatch(/^invoice\s+3\s+0/m);
+    expect(out.stderr).toMatch(/learning from 2 documents/);
+    // --config runs in a temporary data directory: nothing is left in the configured one.
+    expect(fs.existsSync(path.join(root, 'unused'))).toBe(false);
+
+    const json = await cli(['eval', root, '--config', configFile, '--json'], {
+      DOCSORT_DATA_DIR: path.join(root, 'unused'),
+      DOCSORT_LOG_LEVEL: 'silent',
+    });
+    const run = JSON.parse(json.stdout);
+    expect(run).toMatchObject({ object: 'evaluation_set_run', status: 'PROCESSED' });
+    expect(run.metrics).toMatchObject({ type: 'CLASSIFY', numFilesProcessed: 8, accuracy: 1 });
+
+    const bad = (await cli(['eval', root, '--config', configFile, '--examples', '9'], {
+      DOCSORT_DATA_DIR: path.join(root, 'unused'),
+    }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/not enough for 9 examples/);
+  });
 });
