@@ -5,7 +5,7 @@ import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pa
 import type { Database } from '../store/schema.js';
 import type { Actor, CoreDeps } from './context.js';
 import { assertEnabled, getEndpointRow } from './webhook-endpoints.js';
-import type { DeliveryStatus } from './webhook-schemas.js';
+import type { DeliveryStatus, WebhookAdvancedOptions } from './webhook-schemas.js';
 import { webhookDeliveryObject } from './webhook-serialize.js';
 
 /** Docsort extensions over the delivery log: list with attempts, retry one, replay failures since a time. */
@@ -20,7 +20,11 @@ export async function listWebhookDeliveries(
   deps: CoreDeps,
   actor: Actor,
   endpointId: string,
-  q: PageRequest & { status?: DeliveryStatus | undefined; eventType?: string | undefined },
+  q: PageRequest & {
+    status?: DeliveryStatus | undefined;
+    eventType?: string | undefined;
+    resourceId?: string | undefined;
+  },
 ) {
   await getEndpointRow(deps.db, actor, endpointId);
   const fp = fingerprint([
@@ -28,23 +32,52 @@ export async function listWebhookDeliveries(
     endpointId,
     q.status ?? null,
     q.eventType ?? null,
+    q.resourceId ?? null,
     q.sortDir,
   ]);
   let query = deps.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);
   if (q.status) query = query.where('status', '=', q.status);
   if (q.eventType) query = query.where('event_type', '=', q.eventType);
+  if (q.resourceId) {
+    // events_resource indexes this; a resource has a handful of events.
+    const events = deps.db.selectFrom('events').select('id').where('resource_id', '=', q.resourceId);
+    query = query.where('event_id', 'in', events);
+  }
   const rows = await paginate(query, 'webhook_deliveries', 'created_at', q, fp).execute();
-  const attempts = await attemptsOf(
-    deps,
-    rows.slice(0, q.maxPageSize).map((r) => r.id),
-  );
+  const shown = rows.slice(0, q.maxPageSize);
+  const [attempts, resources] = await Promise.all([
+    attemptsOf(
+      deps,
+      shown.map((r) => r.id),
+    ),
+    resourcesOf(
+      deps,
+      shown.map((r) => r.event_id),
+    ),
+  ]);
   return pageResult(
     rows,
     q,
     (r) => r.created_at,
     fp,
-    (r) => webhookDeliveryObject(r, (attempts.get(r.id) ?? []).slice(-ATTEMPTS_SHOWN)),
+    (r) =>
+      webhookDeliveryObject(
+        r,
+        (attempts.get(r.id) ?? []).slice(-ATTEMPTS_SHOWN),
+        resources.get(r.event_id) ?? null,
+      ),
   );
+}
+
+/** The resource each event is about, by event id. */
+async function resourcesOf(deps: CoreDeps, eventIds: string[]): Promise<Map<string, string>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await deps.db
+    .selectFrom('events')
+    .select(['id', 'resource_id'])
+    .where('id', 'in', [...new Set(eventIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.resource_id]));
 }
 
 async function attemptsOf(deps: CoreDeps, deliveryIds: string[]): Promise<Map<string, AttemptRow[]>> {
@@ -93,8 +126,71 @@ export async function retryWebhookDelivery(deps: CoreDeps, actor: Actor, id: str
     .where('id', '=', id)
     .execute();
   deps.notifier.jobQueued();
-  const attempts = await attemptsOf(deps, [id]);
-  return webhookDeliveryObject(next, attempts.get(id) ?? []);
+  const [attempts, resources] = await Promise.all([
+    attemptsOf(deps, [id]),
+    resourcesOf(deps, [row.event_id]),
+  ]);
+  return webhookDeliveryObject(next, attempts.get(id) ?? [], resources.get(row.event_id) ?? null);
+}
+
+/** Headers Docsort computes afresh at every attempt (signing.ts): their values exist only on the wire. */
+const PER_ATTEMPT_HEADERS = [
+  'x-extend-request-timestamp',
+  'x-extend-request-signature',
+  'webhook-timestamp',
+  'webhook-signature',
+];
+
+/** Whether an event's payload goes out as a `signed_data_url` link instead of inline (spec §6.3). */
+export function sendsPayloadAsUrl(options: WebhookAdvancedOptions | null, payloadJson: string): boolean {
+  const format = options?.payload;
+  return (
+    format?.format === 'url' &&
+    (format.urlThresholdBytes === undefined || Buffer.byteLength(payloadJson) > format.urlThresholdBytes)
+  );
+}
+
+/** The body of a delivery with its payload inline: the event's frozen JSON text is spliced in as is. */
+export function inlineEnvelope(event: { id: string; type: string; payload: string }): string {
+  return `{"eventId":${JSON.stringify(event.id)},"eventType":${JSON.stringify(event.type)},"payload":${event.payload}}`;
+}
+
+/**
+ * One delivery with every attempt and the request its next attempt sends, for a person debugging a
+ * receiver: the endpoint's URL and headers as they are now, and the body with the event's payload
+ * inline (`payloadFormat` says when the receiver gets it behind a signed link instead).
+ */
+export async function getWebhookDelivery(deps: CoreDeps, actor: Actor, id: string) {
+  const row = await getDeliveryRow(deps, actor, id);
+  const endpoint = await getEndpointRow(deps.db, actor, row.endpoint_id);
+  const [attempts, event] = await Promise.all([
+    attemptsOf(deps, [id]),
+    deps.db
+      .selectFrom('events')
+      .select(['id', 'type', 'resource_id', 'payload'])
+      .where('id', '=', row.event_id)
+      .executeTakeFirst(),
+  ]);
+  const options = endpoint.advanced_options
+    ? (JSON.parse(endpoint.advanced_options) as WebhookAdvancedOptions)
+    : null;
+  return {
+    ...webhookDeliveryObject(row, attempts.get(id) ?? [], event?.resource_id ?? null),
+    request: {
+      method: 'POST' as const,
+      url: endpoint.url,
+      headers: {
+        ...(options?.headers ?? {}),
+        'content-type': 'application/json',
+        'x-extend-api-version': endpoint.api_version,
+        'webhook-id': row.event_id,
+      },
+      perAttemptHeaders: PER_ATTEMPT_HEADERS,
+      // Byte for byte what an inline delivery sends; null once the event is gone.
+      body: event ? inlineEnvelope(event) : null,
+      payloadFormat: event && sendsPayloadAsUrl(options, event.payload) ? 'signed_data_url' : 'json',
+    },
+  };
 }
 
 /** Re-queue every failed or exhausted delivery of the endpoint created at or after `since`. */

@@ -130,6 +130,8 @@ export const ListWebhookDeliveriesQuerySchema = z.object({
   ...PageQuerySchema,
   status: z.enum(DELIVERY_STATUSES).optional(),
   eventType: z.string().min(1).max(100).optional(),
+  /** Deliveries of the events about one resource, e.g. a classify run's `clr_...` (its `resourceId`). */
+  resourceId: z.string().min(1).max(255).optional(),
 });
 
 export const ReplayWebhookEndpointSchema = z.strictObject({

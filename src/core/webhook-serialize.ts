@@ -49,13 +49,19 @@ export function webhookAttemptObject(a: Row<'webhook_attempts'>) {
   };
 }
 
-export function webhookDeliveryObject(d: Row<'webhook_deliveries'>, attempts: Row<'webhook_attempts'>[]) {
+export function webhookDeliveryObject(
+  d: Row<'webhook_deliveries'>,
+  attempts: Row<'webhook_attempts'>[],
+  /** The event's resource (a run's `clr_...`, a classifier's `cl_...`); null when the event is gone. */
+  resourceId: string | null,
+) {
   return {
     object: 'webhook_delivery' as const,
     id: d.id,
     webhookEndpointId: d.endpoint_id,
     eventId: d.event_id,
     eventType: d.event_type,
+    resourceId,
     status: d.status,
     attemptCount: d.attempt_count,
     nextAttemptAt: d.next_attempt_at,

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { CoreDeps } from '../core/context.js';
-import { signedPayloadUrl } from '../core/webhook-deliveries.js';
+import { inlineEnvelope, sendsPayloadAsUrl, signedPayloadUrl } from '../core/webhook-deliveries.js';
 import { validSecrets } from '../core/webhook-endpoints.js';
 import type { WebhookAdvancedOptions } from '../core/webhook-schemas.js';
 import type { WebhookResponse } from '../ports/webhook-sender.js';
@@ -119,14 +119,8 @@ function envelope(
   options: WebhookAdvancedOptions | null,
   now: Date,
 ): string {
-  const format = options?.payload;
-  const asUrl =
-    format?.format === 'url' &&
-    (format.urlThresholdBytes === undefined || Buffer.byteLength(event.payload) > format.urlThresholdBytes);
-  if (!asUrl) {
-    // The payload was frozen as JSON text when the event was written; it is spliced in as is.
-    return `{"eventId":${JSON.stringify(event.id)},"eventType":${JSON.stringify(event.type)},"payload":${event.payload}}`;
-  }
+  // The payload was frozen as JSON text when the event was written; it is spliced in as is.
+  if (!sendsPayloadAsUrl(options, event.payload)) return inlineEnvelope(event);
   const full = JSON.parse(event.payload) as { metadata?: unknown };
   const metadata =
     full.metadata && typeof full.metadata === 'object' && !Array.isArray(full.metadata)

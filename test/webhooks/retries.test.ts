@@ -242,6 +242,7 @@ describe.each(backends())('webhook retries (%s)', (backend) => {
       webhookEndpointId: endpoint.id,
       eventId,
       eventType: 'classifier.created',
+      resourceId: expect.stringMatching(/^cl_/),
       status: 'succeeded',
       attemptCount: 2,
       nextAttemptAt: null,
