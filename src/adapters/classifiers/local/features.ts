@@ -1,7 +1,7 @@
 import { fuzzyMatch } from './fuzzy-match.js';
 import type { CompiledModel } from './model.js';
 import { type CueHit, detectCues } from './structural-cues.js';
-import { splitIdentifier, type TokenizablePage, tokenizePages } from './tokenizer.js';
+import { splitIdentifier, type TokenizablePage, tokenizePages, type WordToken } from './tokenizer.js';
 
 /** What a document offers to the scorer: counts of the terms, phrases and cues any profile looks for. */
 
@@ -20,6 +20,8 @@ export interface DocumentFeatures {
   cues: Map<string, CueHit>;
   /** Content words (no stopwords, no numbers). */
   wordCount: number;
+  /** The pages' words in reading order (without the file name's), for learned models to reuse. */
+  pageTokens: WordToken[];
 }
 
 export const FEATURE_WEIGHTS = {
@@ -51,12 +53,13 @@ export const extractFeatures = (
   fileName?: string | null,
 ): DocumentFeatures => {
   const terms = new Map<string, TermOccurrence>();
-  const tokens = tokenizePages(pages);
+  const pageTokens = tokenizePages(pages);
+  let tokens = pageTokens;
   if (fileName !== null && fileName !== undefined && fileName.length > 0) {
     const stemless = fileName.replace(/\.[A-Za-z0-9]{1,5}$/, '');
     const nameTokens = tokenizePages([{ pageNumber: FILE_NAME_PAGE, text: splitIdentifier(stemless) }]);
     for (const token of nameTokens) token.inTitle = false;
-    tokens.unshift(...nameTokens);
+    tokens = [...nameTokens, ...pageTokens];
   }
 
   let wordCount = 0;
@@ -105,5 +108,5 @@ export const extractFeatures = (
 
   const cues = detectCues(pages, wordCount);
   for (const [key, hit] of cues) add(terms, key, hit.count, hit.pageNumber, hit.label);
-  return { terms, cues, wordCount };
+  return { terms, cues, wordCount, pageTokens };
 };

@@ -11,6 +11,7 @@ import {
   blendLogits,
   FEATURES_VERSION,
   featurize,
+  featurizeTokens,
   type LearnedModel,
   similarities,
   trainLearnedModel,
@@ -55,7 +56,7 @@ export const classifyWithModel = (
   );
   let sims: (number | null)[] | null = null;
   if (learned) {
-    sims = similarities(learned, featurize(input.pages), parameters.nearestWeight);
+    sims = similarities(learned, featurizeTokens(features.pageTokens, features.cues), parameters.nearestWeight);
     logits = blendLogits(logits, sims, learned.counts, parameters);
   }
   const probabilities = softmax(logits);

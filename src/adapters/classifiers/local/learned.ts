@@ -1,7 +1,7 @@
 import type { ClassifierPage, TrainingExamples } from '../../../ports/classifier.js';
 import type { ClassProfile } from './profile.js';
-import { detectCues } from './structural-cues.js';
-import { tokenizePages } from './tokenizer.js';
+import { type CueHit, detectCues } from './structural-cues.js';
+import { tokenizePages, type WordToken } from './tokenizer.js';
 
 /**
  * Learning from labelled documents: a TF-IDF centroid per classification (Rocchio), built from the stored
@@ -23,26 +23,36 @@ export interface Featurized {
 
 /** Stemmed content words (title words counted double), adjacent-word pairs and layout cues. */
 export const featurize = (pages: readonly ClassifierPage[]): Featurized => {
+  const tokens = tokenizePages(pages);
+  const wordCount = tokens.reduce((n, t) => (t.isFiller ? n : n + 1), 0);
+  return featurizeTokens(tokens, detectCues(pages, wordCount));
+};
+
+/** The same from tokens and cues already computed (the description scorer computes them too). */
+export const featurizeTokens = (tokens: readonly WordToken[], cues: ReadonlyMap<string, CueHit>): Featurized => {
   const counts = new Map<string, number>();
   const bump = (key: string, by: number) => counts.set(key, (counts.get(key) ?? 0) + by);
   let wordCount = 0;
-  let previous: { term: string; page: number } | null = null;
-  for (const token of tokenizePages(pages)) {
+  let previous: WordToken | null = null;
+  for (const token of tokens) {
     if (token.isFiller) {
       previous = null;
       continue;
     }
     wordCount++;
     bump(token.term, token.inTitle ? TITLE_WEIGHT : 1);
-    if (previous && previous.page === token.pageNumber) bump(`${previous.term} ${token.term}`, 0.5);
-    previous = { term: token.term, page: token.pageNumber };
+    if (previous && previous.pageNumber === token.pageNumber) bump(`${previous.term} ${token.term}`, 0.5);
+    previous = token;
   }
-  for (const [key, hit] of detectCues(pages, wordCount)) bump(key, Math.min(3, hit.count));
-  const top = [...counts]
-    .filter(([key, n]) => n >= 1 || !key.includes(' '))
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, MAX_TERMS);
-  return { terms: Object.fromEntries(top.map(([k, n]) => [k, Math.round(n * 10) / 10])), wordCount };
+  for (const [key, hit] of cues) bump(key, Math.min(3, hit.count));
+  const kept = [...counts].filter(([key, n]) => n >= 1 || !key.includes(' '));
+  const top =
+    kept.length > MAX_TERMS
+      ? kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_TERMS)
+      : kept;
+  const terms: Record<string, number> = {};
+  for (const [k, n] of top) terms[k] = Math.round(n * 10) / 10;
+  return { terms, wordCount };
 };
 
 export interface LearnedModel {
