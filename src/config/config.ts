@@ -54,6 +54,7 @@ const envSchema = z.object({
   DOCSORT_WEBHOOK_ENDPOINT_CONCURRENCY: positiveInt.default(4),
   DOCSORT_WEBHOOK_POLL_MS: positiveInt.default(500),
   DOCSORT_CONTEXT_DEFAULT_PAGES: positiveInt.default(5),
+  DOCSORT_LEARN_FROM_CONFIDENT_RUNS: bool.default(true),
   DOCSORT_PARSE_ISOLATION: z.enum(['process', 'none']).default('process'),
   DOCSORT_PARSE_PROCESSES: positiveInt.optional(),
   DOCSORT_PARSE_MEMORY_MB: z.coerce.number().int().min(128).default(1536),
@@ -62,6 +63,10 @@ const envSchema = z.object({
   DOCSORT_OCR_PAGE_TIMEOUT_MS: positiveInt.default(60_000),
   DOCSORT_OCR_DPI: z.coerce.number().int().min(72).max(600).default(200),
   DOCSORT_MAX_IMAGE_PIXELS: positiveInt.default(40_000_000),
+  DOCSORT_MAX_UNCOMPRESSED_BYTES: positiveInt.default(200 * 1024 * 1024),
+  DOCSORT_MAX_ZIP_ENTRIES: positiveInt.default(10_000),
+  DOCSORT_MAX_ATTACHMENTS: positiveInt.default(50),
+  DOCSORT_MAX_ATTACHMENT_BYTES: positiveInt.default(100 * 1024 * 1024),
   DOCSORT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DOCSORT_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   DOCSORT_LLM_MODEL: z.string().min(1).max(200).optional(),
@@ -109,6 +114,8 @@ export interface Config {
     syncTimeoutMs: number;
     /** Pages read by `advancedOptions.context: "default"` (Decisions 4). */
     contextDefaultPages: number;
+    /** Weak supervision: confidently classified, unreviewed runs teach their classifier (docs/classification.md). */
+    learnFromConfidentRuns: boolean;
   };
   network: { allowPrivate: boolean; allowCidrs: string[] };
   worker: { enabled: boolean; concurrency: number; leaseMs: number };
@@ -135,6 +142,12 @@ export interface Config {
     /** Resolution scanned PDF pages are rendered at for OCR. */
     ocrDpi: number;
     maxImagePixels: number;
+    /** Office (ZIP) files: bytes once unpacked, and entries (zip bombs). */
+    maxUncompressedBytes: number;
+    maxZipEntries: number;
+    /** E-mails: attachments stored as child files, and their total bytes; the rest are not stored. */
+    maxAttachments: number;
+    maxAttachmentBytes: number;
   };
   /** The optional language-model engine (docs/classification.md "Language-model engine"). */
   llm: {
@@ -191,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       downloadTimeoutMs: e.DOCSORT_DOWNLOAD_TIMEOUT_MS,
       syncTimeoutMs: e.DOCSORT_SYNC_TIMEOUT_MS,
       contextDefaultPages: e.DOCSORT_CONTEXT_DEFAULT_PAGES,
+      learnFromConfidentRuns: e.DOCSORT_LEARN_FROM_CONFIDENT_RUNS,
     },
     network: {
       allowPrivate: e.DOCSORT_ALLOW_PRIVATE_NETWORK,
@@ -219,6 +233,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       ocrPageTimeoutMs: e.DOCSORT_OCR_PAGE_TIMEOUT_MS,
       ocrDpi: e.DOCSORT_OCR_DPI,
       maxImagePixels: e.DOCSORT_MAX_IMAGE_PIXELS,
+      maxUncompressedBytes: e.DOCSORT_MAX_UNCOMPRESSED_BYTES,
+      maxZipEntries: e.DOCSORT_MAX_ZIP_ENTRIES,
+      maxAttachments: e.DOCSORT_MAX_ATTACHMENTS,
+      maxAttachmentBytes: e.DOCSORT_MAX_ATTACHMENT_BYTES,
     },
     llm: {
       mode: e.DOCSORT_LLM_MODE ?? (e.DOCSORT_LLM_BASE_URL ? 'escalate' : 'off'),

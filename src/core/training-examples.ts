@@ -24,6 +24,15 @@ const LEARN_PRIORITY = 45;
 const MAX_REVIEWED_EXAMPLES = 5000;
 /** Missing features computed inline per classification (from parses that already exist). */
 const INLINE_FEATURIZE_LIMIT = 50;
+/**
+ * Weak supervision: unreviewed runs classified with at least this confidence teach their classifier, for
+ * classes with at least WEAK_MIN_PER_CLASS of them; refreshed at most once a minute. Measured on the
+ * development sets (bench/classifier-learning.ts): BBC 92.8% -> 95.0%, ECE 0.107 -> 0.018; Tobacco unchanged.
+ */
+const WEAK_CONFIDENCE = 0.8;
+const WEAK_MIN_PER_CLASS = 5;
+const WEAK_MAX = 2000;
+const WEAK_REFRESH_MS = 60_000;
 
 export async function enqueueLearning(
   deps: CoreDeps,
@@ -128,6 +137,7 @@ interface CandidateExample {
   label: { id: string; type: string };
   /** Reviewed runs know their parse run; items are parsed by their learning job. */
   parseRunId: string | null;
+  weak: boolean;
 }
 
 interface CacheEntry {
@@ -154,13 +164,14 @@ export class TrainingExampleStore {
     const { deps } = this;
     if (!deps.classifier.featurize) return null;
     const memory = scope.config.advancedOptions?.memoryEnabled === true;
+    const weak = deps.config.limits.learnFromConfidentRuns;
     const key = featuresKey(deps, scope.config);
-    const signature = await this.signature(scope, key, memory);
+    const signature = await this.signature(scope, key, memory, weak);
     if (signature === null) return null;
-    const cacheKey = JSON.stringify([scope.classifierId, key, memory, scope.excludeSetId ?? null]);
+    const cacheKey = JSON.stringify([scope.classifierId, key, memory, weak, scope.excludeSetId ?? null]);
     let entry = this.cache.get(cacheKey);
     if (!entry || entry.signature !== signature) {
-      entry = { signature, examples: await this.build(scope, key, memory) };
+      entry = { signature, examples: await this.build(scope, key, memory, weak) };
       this.cache.set(cacheKey, entry);
       if (this.cache.size > 256) this.cache.delete(this.cache.keys().next().value ?? '');
     }
@@ -173,7 +184,12 @@ export class TrainingExampleStore {
   }
 
   /** Changes whenever an example is added, removed, relabelled or gets its features; null when there are none. */
-  private async signature(scope: ExampleScope, key: string, memory: boolean): Promise<string | null> {
+  private async signature(
+    scope: ExampleScope,
+    key: string,
+    memory: boolean,
+    weak: boolean,
+  ): Promise<string | null> {
     const { db } = this.deps;
     let items = db
       .selectFrom('evaluation_set_items as i')
@@ -190,7 +206,21 @@ export class TrainingExampleStore {
           .where('reviewed', '=', 1)
           .executeTakeFirst()
       : undefined;
-    if (Number(a?.n ?? 0) === 0 && Number(b?.n ?? 0) === 0) return null;
+    // Confident runs come and go with every run: they refresh the examples at most once a minute.
+    let weakBucket: number | null = null;
+    if (weak) {
+      const w = await db
+        .selectFrom('classify_runs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('classifier_id', '=', scope.classifierId)
+        .where('status', '=', 'PROCESSED')
+        .where('reviewed', '=', 0)
+        .executeTakeFirst();
+      if (Number(w?.n ?? 0) >= 2 * WEAK_MIN_PER_CLASS) {
+        weakBucket = Math.floor(this.deps.clock.now().getTime() / WEAK_REFRESH_MS);
+      }
+    }
+    if (Number(a?.n ?? 0) === 0 && Number(b?.n ?? 0) === 0 && weakBucket === null) return null;
     const c = await db
       .selectFrom('training_features')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -198,11 +228,50 @@ export class TrainingExampleStore {
       .where('features_key', '=', key)
       .executeTakeFirst();
     return JSON.stringify(
-      [a?.n, a?.last, b?.n, b?.last, c?.n].map((x) => (x === undefined ? null : String(x))),
+      [a?.n, a?.last, b?.n, b?.last, c?.n, weakBucket].map((x) =>
+        x === undefined || x === null ? null : String(x),
+      ),
     );
   }
 
-  private async candidates(scope: ExampleScope, memory: boolean): Promise<CandidateExample[]> {
+  /** Confidently classified, unreviewed runs of this classifier; never an evaluation run's. */
+  private async weakCandidates(scope: ExampleScope): Promise<CandidateExample[]> {
+    const runs = await this.deps.db
+      .selectFrom('classify_runs as r')
+      .select(['r.id', 'r.file_id', 'r.workspace_id', 'r.output', 'r.parse_run_id'])
+      .where('r.classifier_id', '=', scope.classifierId)
+      .where('r.status', '=', 'PROCESSED')
+      .where('r.reviewed', '=', 0)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('evaluation_set_run_items as e')
+              .select('e.classify_run_id')
+              .whereRef('e.classify_run_id', '=', 'r.id'),
+          ),
+        ),
+      )
+      .orderBy('r.updated_at', 'desc')
+      .limit(WEAK_MAX)
+      .execute();
+    const out: CandidateExample[] = [];
+    for (const r of runs.reverse()) {
+      if (!r.file_id || !r.output) continue;
+      const output = JSON.parse(r.output) as { id: string; type: string; confidence: number };
+      if (output.confidence < WEAK_CONFIDENCE || output.type === 'other') continue;
+      out.push({
+        id: r.id,
+        fileId: r.file_id,
+        workspaceId: r.workspace_id,
+        label: { id: output.id, type: output.type },
+        parseRunId: r.parse_run_id,
+        weak: true,
+      });
+    }
+    return out;
+  }
+
+  private async candidates(scope: ExampleScope, memory: boolean, weak: boolean): Promise<CandidateExample[]> {
     const { db } = this.deps;
     let itemQuery = db
       .selectFrom('evaluation_set_items as i')
@@ -211,13 +280,18 @@ export class TrainingExampleStore {
       .where('s.entity_id', '=', scope.classifierId);
     if (scope.excludeSetId) itemQuery = itemQuery.where('s.id', '!=', scope.excludeSetId);
     const items = await itemQuery.orderBy('i.updated_at', 'asc').execute();
-    const out: CandidateExample[] = items.map((i) => ({
-      id: i.id,
-      fileId: i.file_id,
-      workspaceId: i.workspace_id,
-      label: JSON.parse(i.expected_output) as { id: string; type: string },
-      parseRunId: null,
-    }));
+    // Weak labels first: a person's label for the same file (an item, a review) replaces them.
+    const out: CandidateExample[] = weak ? await this.weakCandidates(scope) : [];
+    for (const i of items) {
+      out.push({
+        id: i.id,
+        fileId: i.file_id,
+        workspaceId: i.workspace_id,
+        label: JSON.parse(i.expected_output) as { id: string; type: string },
+        parseRunId: null,
+        weak: false,
+      });
+    }
     if (memory) {
       const runs = await db
         .selectFrom('classify_runs')
@@ -235,15 +309,21 @@ export class TrainingExampleStore {
           workspaceId: r.workspace_id,
           label: JSON.parse(r.reviewed_output) as { id: string; type: string },
           parseRunId: r.parse_run_id,
+          weak: false,
         });
       }
     }
     return out;
   }
 
-  private async build(scope: ExampleScope, key: string, memory: boolean): Promise<TrainingExamples | null> {
+  private async build(
+    scope: ExampleScope,
+    key: string,
+    memory: boolean,
+    weak: boolean,
+  ): Promise<TrainingExamples | null> {
     const { db } = this.deps;
-    const candidates = await this.candidates(scope, memory);
+    const candidates = await this.candidates(scope, memory, weak);
     // One label per file: the most recent word (reviews come after items, newest last) wins.
     const byFile = new Map<string, CandidateExample>();
     for (const c of candidates) byFile.set(c.fileId, c);
@@ -270,11 +350,27 @@ export class TrainingExampleStore {
       const byType = classifications.filter((x) => x.type === c.label.type);
       const target = byId ?? (byType.length === 1 ? byType[0] : undefined);
       if (!target) continue;
-      items.push({ id: fileId, classificationId: target.id, terms: f.terms, wordCount: f.wordCount });
+      items.push({
+        id: fileId,
+        classificationId: target.id,
+        terms: f.terms,
+        wordCount: f.wordCount,
+        ...(c.weak ? { weak: true } : {}),
+      });
     }
+    // A class needs a few confident documents before its weak examples say anything.
+    const weakPerClass = new Map<string, number>();
+    for (const e of items) {
+      if (e.weak) weakPerClass.set(e.classificationId, (weakPerClass.get(e.classificationId) ?? 0) + 1);
+    }
+    const kept = items.filter(
+      (e) => !e.weak || (weakPerClass.get(e.classificationId) ?? 0) >= WEAK_MIN_PER_CLASS,
+    );
+    items.length = 0;
+    items.push(...kept);
     if (items.length === 0) return null;
     const version = createHash('sha256')
-      .update(JSON.stringify([key, items.map((e) => [e.id, e.classificationId])]))
+      .update(JSON.stringify([key, items.map((e) => [e.id, e.classificationId, e.weak === true])]))
       .digest('hex')
       .slice(0, 16);
     return { version, items };

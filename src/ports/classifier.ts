@@ -37,6 +37,8 @@ export interface TrainingExample {
   terms: Record<string, number>;
   /** Content words in the document, for length normalisation. */
   wordCount: number;
+  /** Labelled by the engine itself (a confidently classified, unreviewed run), not by a person. */
+  weak?: boolean;
 }
 
 export interface TrainingExamples {

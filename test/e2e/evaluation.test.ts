@@ -1,7 +1,7 @@
 import { Extend } from 'extend-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
-import { startTestServer, type TestServer, waitFor } from '../support/test-server.js';
+import { BASIC_CONFIG, startTestServer, type TestServer, waitFor } from '../support/test-server.js';
 import { sdkError, textFile } from './sdk-support.js';
 
 /**
@@ -274,5 +274,61 @@ describe.each(backends())('evaluation sets and learning (%s)', (backend) => {
 
     const off = await classify(withoutMemory.id, A_TEXTS[3]!);
     expect(off.output?.insights?.[0]?.content).not.toContain('Learned from');
+  });
+
+  it('learns from confidently classified runs of its own stream (weak supervision), below reviewed labels', async () => {
+    const classifier = await classifierWith(BASIC_CONFIG, 'weak');
+    const invoices = [0, 1, 2, 3, 4, 5].map(
+      (i) =>
+        `INVOICE No. ${100 + i}\nBill to: Customer ${i}\nAmount due: $${20 * (i + 1)}.00\nTotal due: $${20 * (i + 1)}.00\nPayment terms: net 30`,
+    );
+    const letters = [0, 1, 2, 3, 4, 5].map(
+      (i) =>
+        `Dear Mr. Jones ${i},\n\nThank you for your letter. I am writing to confirm our meeting.\n\nSincerely,\nMary Smith ${i}`,
+    );
+    const runs = [];
+    for (const text of [...invoices, ...letters]) {
+      runs.push(
+        await s.client.classifyRuns.createAndPoll(
+          { classifier: { id: classifier.id, version: 'draft' }, file: { text } },
+          { maxWaitMs: 20_000 },
+        ),
+      );
+    }
+    expect(runs.filter((r) => (r.output?.confidence ?? 0) >= 0.8).length).toBeGreaterThanOrEqual(10);
+    const next = await s.client.classifyRuns.createAndPoll(
+      {
+        classifier: { id: classifier.id, version: 'draft' },
+        file: { text: invoices[0]!.replace('100', '200') },
+      },
+      { maxWaitMs: 20_000 },
+    );
+    expect(next.output?.id).toBe('invoice');
+    expect(next.output?.insights?.[0]?.content).toMatch(
+      /Learned from 0 labelled documents and \d+ confidently classified ones/,
+    );
+  });
+});
+
+describe('weak supervision can be switched off', () => {
+  it('DOCSORT_LEARN_FROM_CONFIDENT_RUNS=false learns nothing from unreviewed runs', async () => {
+    const s = await startTestServer('sqlite', { env: { DOCSORT_LEARN_FROM_CONFIDENT_RUNS: 'false' } });
+    try {
+      const classifier = await s.client.classifiers.create({ name: 'no weak', config: BASIC_CONFIG });
+      let last: Extend.ClassifyRun | null = null;
+      for (let i = 0; i < 12; i++) {
+        const text =
+          i % 2
+            ? `INVOICE ${i}. Total due $${i}0.00. Bill to: X.`
+            : `Dear Ann ${i},\nThank you for your letter.\nSincerely,\nBob`;
+        last = await s.client.classifyRuns.createAndPoll(
+          { classifier: { id: classifier.id, version: 'draft' }, file: { text } },
+          { maxWaitMs: 20_000 },
+        );
+      }
+      expect(last?.output?.insights?.[0]?.content).not.toContain('Learned from');
+    } finally {
+      await s.stop();
+    }
   });
 });

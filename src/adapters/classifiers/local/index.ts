@@ -56,7 +56,11 @@ export const classifyWithModel = (
   );
   let sims: (number | null)[] | null = null;
   if (learned) {
-    sims = similarities(learned, featurizeTokens(features.pageTokens, features.cues), parameters.nearestWeight);
+    sims = similarities(
+      learned,
+      featurizeTokens(features.pageTokens, features.cues),
+      parameters.nearestWeight,
+    );
     logits = blendLogits(logits, sims, learned.counts, parameters);
   }
   const probabilities = softmax(logits);

@@ -29,7 +29,10 @@ export const featurize = (pages: readonly ClassifierPage[]): Featurized => {
 };
 
 /** The same from tokens and cues already computed (the description scorer computes them too). */
-export const featurizeTokens = (tokens: readonly WordToken[], cues: ReadonlyMap<string, CueHit>): Featurized => {
+export const featurizeTokens = (
+  tokens: readonly WordToken[],
+  cues: ReadonlyMap<string, CueHit>,
+): Featurized => {
   const counts = new Map<string, number>();
   const bump = (key: string, by: number) => counts.set(key, (counts.get(key) ?? 0) + by);
   let wordCount = 0;
@@ -62,6 +65,8 @@ export interface LearnedModel {
   centroids: (Map<string, number> | null)[];
   /** Examples per classification index. */
   counts: number[];
+  /** How many of the examples are weak (labelled by the engine, not a person). */
+  weak: number;
   /** Every example's unit vector with its classification index, for the nearest-example similarity. */
   vectors: { classIndex: number; vector: Map<string, number> }[];
   total: number;
@@ -114,7 +119,15 @@ export const trainLearnedModel = (
     for (const [term, w] of sum) out.set(term, w / norm);
     return out;
   });
-  return { version: examples.version, idf, centroids, counts, vectors, total: n };
+  return {
+    version: examples.version,
+    idf,
+    centroids,
+    counts,
+    weak: usable.filter((e) => e.weak).length,
+    vectors,
+    total: n,
+  };
 };
 
 const dot = (a: Map<string, number>, b: Map<string, number>): number => {

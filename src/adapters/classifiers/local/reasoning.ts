@@ -117,7 +117,7 @@ export const buildReasoning = (
 export const learnedReasoning = (
   ranked: readonly RankedClass[],
   allProfiles: readonly ClassProfile[],
-  learned: { total: number; counts: readonly number[] },
+  learned: { total: number; weak: number; counts: readonly number[] },
   sims: readonly (number | null)[],
 ): string => {
   const indexOf = new Map(allProfiles.map((p, i) => [p.id, i]));
@@ -129,5 +129,10 @@ export const learnedReasoning = (
       const i = indexOf.get(r.profile.id) ?? 0;
       return `${nameOf(r.profile, allProfiles)} ${(simOf(r) ?? 0).toFixed(2)} (${learned.counts[i] ?? 0} examples)`;
     });
-  return `Learned from ${learned.total} labelled documents; similarity to them: ${described.join(', ')}.`;
+  const labelled = learned.total - learned.weak;
+  const source =
+    learned.weak > 0
+      ? `${labelled} labelled documents and ${learned.weak} confidently classified ones`
+      : `${labelled} labelled documents`;
+  return `Learned from ${source}; similarity to them: ${described.join(', ')}.`;
 };
