@@ -26,6 +26,7 @@ import {
 import { compileModel } from '../src/adapters/classifiers/local/model.js';
 import { DEFAULT_PARAMETERS } from '../src/adapters/classifiers/local/parameters.js';
 import { scoreDocument } from '../src/adapters/classifiers/local/scorer.js';
+import { seededShuffle } from '../src/lib/shuffle.js';
 import type { ClassificationDefinition, TrainingExample } from '../src/ports/classifier.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -71,24 +72,6 @@ const load = (name: string) => {
 
 type Dataset = ReturnType<typeof load>;
 
-/** Deterministic shuffle (mulberry32), so every run draws the same examples. */
-const shuffled = <T>(xs: readonly T[], seed: number): T[] => {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-};
-
 interface Trial {
   docs: Doc[];
   /** Similarities by nearest-example weight. */
@@ -103,7 +86,7 @@ const trial = (d: Dataset, pool: Doc[], targets: Doc[], k: number, seed: number)
   const examples: Doc[] = [];
   for (let c = 0; c < d.classes.length; c++) {
     examples.push(
-      ...shuffled(
+      ...seededShuffle(
         pool.filter((x) => x.truth === c),
         seed + c,
       ).slice(0, k),
@@ -268,7 +251,11 @@ const reportWeak = (d: Dataset, p: LearningParameters) => {
   const stream = d.docs.filter((x) => x.index % 2 === 0);
   const scoredDocs = d.docs.filter((x) => x.index % 2 === 1);
   const base = score(
-    { docs: scoredDocs, sims: new Map([[p.nearestWeight, scoredDocs.map(() => d.classes.map(() => null))]]), counts: d.classes.map(() => 0) },
+    {
+      docs: scoredDocs,
+      sims: new Map([[p.nearestWeight, scoredDocs.map(() => d.classes.map(() => null))]]),
+      counts: d.classes.map(() => 0),
+    },
     p,
     d.classes.length,
   );
@@ -280,7 +267,12 @@ const reportWeak = (d: Dataset, p: LearningParameters) => {
       let best = 0;
       for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
       if (probs[best]! >= threshold && d.classes[best]!.type !== 'other') {
-        items.push({ id: String(x.index), classificationId: d.classes[best]!.id, terms: x.features.terms, wordCount: x.features.wordCount });
+        items.push({
+          id: String(x.index),
+          classificationId: d.classes[best]!.id,
+          terms: x.features.terms,
+          wordCount: x.features.wordCount,
+        });
       }
     }
     // A class needs a few confident documents before its weak centroid says anything.
@@ -294,7 +286,9 @@ const reportWeak = (d: Dataset, p: LearningParameters) => {
       continue;
     }
     const learned = trainLearnedModel(d.model.profiles, { version: `weak${threshold}`, items });
-    const sims = new Map([[p.nearestWeight, scoredDocs.map((x) => similarities(learned, x.features, p.nearestWeight))]]);
+    const sims = new Map([
+      [p.nearestWeight, scoredDocs.map((x) => similarities(learned, x.features, p.nearestWeight))],
+    ]);
     const m = score({ docs: scoredDocs, sims, counts: learned.counts }, p, d.classes.length);
     parts.push(`>=${threshold}: ${items.length} weak examples, ${pct(m.accuracy)} (ECE ${m.ece.toFixed(3)})`);
   }

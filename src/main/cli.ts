@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { createApiKey, ensureWorkspace } from '../core/api-keys.js';
 import { openDatabase } from '../store/database.js';
-import { EvalError, formatEval, runEval } from './eval-command.js';
+import { EvalCommandError, formatEval, runEval } from './eval-command.js';
 import { startServer } from './serve.js';
 
 const USAGE = `Usage:
@@ -105,7 +105,7 @@ class UsageError extends Error {}
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-  else if (err instanceof EvalError) process.stderr.write(`docsort eval: ${err.message}\n`);
+  else if (err instanceof EvalCommandError) process.stderr.write(`docsort eval: ${err.message}\n`);
   else if (err instanceof UsageError) process.stderr.write(`${err.message}\n\n${USAGE}\n`);
   else if (err instanceof Error && 'code' in err && err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     process.stderr.write(`${err.message}\n\n${USAGE}\n`);

@@ -97,13 +97,17 @@ function createClassifier(llm: Config['llm']): DocumentClassifier {
  * Files are parsed in separate processes, so a crash, hang or memory blow-up fails one file and never the
  * server; DOCSORT_PARSE_ISOLATION=none parses in this process (profiling, debugging).
  */
-function createParser(parsing: Config['parsing']): DocumentParser {
+export function createParser(parsing: Config['parsing']): DocumentParser {
   const options = {
     ocrEngine: parsing.ocrEngine,
     ocrWorkers: parsing.ocrWorkers ?? undefined,
     pageTimeoutMs: parsing.ocrPageTimeoutMs,
     renderDpi: parsing.ocrDpi,
     maxImagePixels: parsing.maxImagePixels,
+    maxUncompressedBytes: parsing.maxUncompressedBytes,
+    maxZipEntries: parsing.maxZipEntries,
+    maxAttachments: parsing.maxAttachments,
+    maxAttachmentBytes: parsing.maxAttachmentBytes,
   };
   if (parsing.isolation === 'none') return createDocumentParser(options);
   return createIsolatedParser({

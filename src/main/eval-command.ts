@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { ensureWorkspace } from '../core/api-keys.js';
 import { createClassifier, getClassifierRow, getDraft } from '../core/classifiers.js';
-import type { Actor, CoreDeps } from '../core/context.js';
+import type { Actor } from '../core/context.js';
 import type { ClassifyMetrics } from '../core/evaluation-metrics.js';
 import { createEvaluationSetRun, getEvaluationSetRun } from '../core/evaluation-runs.js';
 import {
@@ -15,6 +15,7 @@ import {
 import { uploadFile } from '../core/files.js';
 import { type ClassifyConfig, ClassifyConfigSchema } from '../core/schemas.js';
 import { featuresKey } from '../core/training-examples.js';
+import { seededShuffle } from '../lib/shuffle.js';
 import { Worker } from '../pipeline/worker.js';
 import { createContainer } from './container.js';
 
@@ -55,11 +56,11 @@ const MIME_BY_EXT: Record<string, string> = {
   '.eml': 'message/rfc822',
 };
 
-export class EvalError extends Error {}
+export class EvalCommandError extends Error {}
 
 function listFolder(root: string): Map<string, LabelledFile[]> {
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
-    throw new EvalError(`${root} is not a folder`);
+    throw new EvalCommandError(`${root} is not a folder`);
   const byClass = new Map<string, LabelledFile[]>();
   for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
@@ -71,7 +72,7 @@ function listFolder(root: string): Map<string, LabelledFile[]> {
     if (files.length > 0) byClass.set(entry.name, files);
   }
   if (byClass.size === 0)
-    throw new EvalError(`${root} has no subfolders with documents (one subfolder per class)`);
+    throw new EvalCommandError(`${root} has no subfolders with documents (one subfolder per class)`);
   return byClass;
 }
 
@@ -81,14 +82,14 @@ function readConfigFile(file: string): { config: ClassifyConfig; labels: Record<
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new EvalError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new EvalCommandError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const wrapped = raw && typeof raw === 'object' && 'config' in raw;
   const candidate = wrapped ? (raw as { config: unknown }).config : raw;
   const parsed = ClassifyConfigSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new EvalError(
+    throw new EvalCommandError(
       `${file}: ${issue?.message ?? 'invalid config'} (at ${issue?.path.join('.') || 'the top level'})`,
     );
   }
@@ -106,29 +107,11 @@ function mapFolders(folders: string[], config: ClassifyConfig, labels: Record<st
       config.classifications.find((x) => x.type.toLowerCase() === wanted);
     if (!c) {
       const ids = config.classifications.map((x) => x.id).join(', ');
-      throw new EvalError(
+      throw new EvalCommandError(
         `folder "${folder}" matches no classification (ids: ${ids}); rename it or map it in the config file's "labels"`,
       );
     }
     out.set(folder, { id: c.id, type: c.type });
-  }
-  return out;
-}
-
-/** Deterministic shuffle (mulberry32) so that --examples picks the same documents for the same --seed. */
-function shuffle<T>(xs: readonly T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
   }
   return out;
 }
@@ -138,14 +121,14 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, 
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new EvalError(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new EvalCommandError(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 export async function runEval(baseConfig: Config, opts: EvalOptions, log: (line: string) => void) {
   if (!opts.classifierId === !opts.configFile)
-    throw new EvalError('give exactly one of --classifier or --config');
+    throw new EvalCommandError('give exactly one of --classifier or --config');
   const byClass = listFolder(path.resolve(opts.folder));
   const tempDir = opts.configFile ? fs.mkdtempSync(path.join(os.tmpdir(), 'docsort-eval-')) : null;
   const config: Config = tempDir
@@ -179,7 +162,7 @@ export async function runEval(baseConfig: Config, opts: EvalOptions, log: (line:
     } else {
       const id = opts.classifierId as string;
       const row = await deps.db.selectFrom('classifiers').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw new EvalError(`classifier ${id} was not found in this database`);
+      if (!row) throw new EvalCommandError(`classifier ${id} was not found in this database`);
       actor = { workspaceId: row.workspace_id, keyName: 'docsort eval' };
       await getClassifierRow(deps.db, actor, id);
       classifierId = id;
@@ -191,9 +174,9 @@ export async function runEval(baseConfig: Config, opts: EvalOptions, log: (line:
     const scored: typeof training = [];
     for (const [folder, files] of byClass) {
       const label = mapping.get(folder) as { id: string; type: string };
-      const order = opts.examples > 0 ? shuffle(files, opts.seed) : files;
+      const order = opts.examples > 0 ? seededShuffle(files, opts.seed) : files;
       if (opts.examples > 0 && order.length <= opts.examples) {
-        throw new EvalError(
+        throw new EvalCommandError(
           `folder "${folder}" has ${order.length} documents: not enough for ${opts.examples} examples and a test set`,
         );
       }
