@@ -28,6 +28,11 @@ export default defineConfig({
         '/files',
         '/parse_runs',
         '/parse',
+        '/evaluation_sets',
+        '/evaluation_set_runs',
+        '/webhook_endpoints',
+        '/webhook_deliveries',
+        '/webhook_subscriptions',
         '/health',
       ].map((prefix) => [
         prefix,

@@ -3,12 +3,18 @@ import { matchPath, navigate, useLocation } from './lib/router';
 import { ApiProvider, clearKey, storedKey, storeKey } from './lib/session';
 import { ClassifierDetailPage } from './views/ClassifierDetailPage';
 import { ClassifiersPage } from './views/ClassifiersPage';
+import { EvaluationComparePage } from './views/EvaluationComparePage';
+import { EvaluationRunPage } from './views/EvaluationRunPage';
+import { EvaluationSetPage } from './views/EvaluationSetPage';
+import { EvaluationSetsPage } from './views/EvaluationSetsPage';
 import { Layout } from './views/Layout';
 import { NotFoundPage, PlannedPage } from './views/PlaceholderPages';
 import { ReviewQueuePage } from './views/ReviewQueuePage';
 import { RunDetailPage } from './views/RunDetailPage';
 import { RunsPage } from './views/RunsPage';
 import { SignInPage } from './views/SignInPage';
+import { WebhookEndpointPage } from './views/WebhookEndpointPage';
+import { WebhooksPage } from './views/WebhooksPage';
 
 export function App() {
   const [apiKey, setApiKey] = useState<string | null>(() => storedKey());
@@ -36,7 +42,7 @@ export function App() {
 }
 
 function Routes({ onUnauthorized }: { onUnauthorized: () => void }) {
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   useEffect(() => {
     if (pathname === '/') navigate('/runs', { replace: true });
   }, [pathname]);
@@ -48,8 +54,27 @@ function Routes({ onUnauthorized }: { onUnauthorized: () => void }) {
   if (pathname === '/classifiers') return <ClassifiersPage />;
   const classifier = matchPath('/classifiers/:id', pathname);
   if (classifier?.id) return <ClassifierDetailPage key={classifier.id} classifierId={classifier.id} />;
-  if (pathname.startsWith('/evaluation')) return <PlannedPage what="evaluation" />;
-  if (pathname.startsWith('/webhooks')) return <PlannedPage what="webhooks" />;
+  if (pathname === '/evaluation' || pathname === '/evaluation/') return <EvaluationSetsPage />;
+  if (matchPath('/evaluation/compare', pathname)) {
+    return <EvaluationComparePage a={search.get('a')} b={search.get('b')} />;
+  }
+  const evaluationRun = matchPath('/evaluation/runs/:id', pathname);
+  if (evaluationRun?.id) return <EvaluationRunPage key={evaluationRun.id} runId={evaluationRun.id} />;
+  const evaluationSet = matchPath('/evaluation/:id', pathname);
+  if (evaluationSet?.id) return <EvaluationSetPage key={evaluationSet.id} setId={evaluationSet.id} />;
+  if (pathname === '/webhooks' || pathname === '/webhooks/') return <WebhooksPage />;
+  const endpoint =
+    matchPath('/webhooks/:id/deliveries/:deliveryId', pathname) ?? matchPath('/webhooks/:id', pathname);
+  if (endpoint?.id) {
+    // Keyed by endpoint only: opening a delivery keeps the page (and its list) under the drawer.
+    return (
+      <WebhookEndpointPage
+        key={endpoint.id}
+        endpointId={endpoint.id}
+        deliveryId={endpoint.deliveryId ?? null}
+      />
+    );
+  }
   if (pathname.startsWith('/usage')) return <PlannedPage what="usage" />;
   return <NotFoundPage />;
 }

@@ -1,3 +1,4 @@
+import type { EvaluationSet, EvaluationSetItem, EvaluationSetRun, ExpectedOutput } from './evaluation-types';
 import type {
   ApiList,
   Classifier,
@@ -5,11 +6,19 @@ import type {
   ClassifierVersion,
   ClassifyConfig,
   ClassifyRun,
-  ClassifyRunSummary,
+  ClassifyRunListItem,
+  DeliveryStatus,
   FileObject,
   ParseRun,
   RunStatus,
   VersionSummary,
+  WebhookDelivery,
+  WebhookDeliveryDetail,
+  WebhookEndpoint,
+  WebhookEndpointInput,
+  WebhookEndpointStatus,
+  WebhookEndpointWithSecret,
+  WebhookReplay,
 } from './types';
 
 export const API_VERSION = '2026-02-09';
@@ -34,10 +43,28 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+export interface DeliveryListQuery {
+  status?: DeliveryStatus | undefined;
+  eventType?: string | undefined;
+  resourceId?: string | undefined;
+  maxPageSize?: number;
+  nextPageToken?: string | undefined;
+}
+
 export interface RunListQuery {
   status?: RunStatus | undefined;
   classifierId?: string | undefined;
   fileNameContains?: string | undefined;
+  /** The runs an evaluation run (bpr_...) or a batch started. */
+  sourceId?: string | undefined;
+  // Docsort extensions (docs/api.md).
+  type?: string | undefined;
+  reviewed?: 'true' | 'false' | undefined;
+  minConfidence?: number | undefined;
+  maxConfidence?: number | undefined;
+  /** RFC 3339; createdAfter <= createdAt < createdBefore. */
+  createdAfter?: string | undefined;
+  createdBefore?: string | undefined;
   sortBy?: 'createdAt' | 'updatedAt';
   sortDir?: 'asc' | 'desc';
   maxPageSize?: number;
@@ -106,7 +133,7 @@ export class DocsortApi {
   }
 
   listRuns(q: RunListQuery = {}) {
-    return this.request<ApiList<ClassifyRunSummary>>('GET', `/classify_runs${query({ ...q })}`);
+    return this.request<ApiList<ClassifyRunListItem>>('GET', `/classify_runs${query({ ...q })}`);
   }
   getRun(id: string) {
     return this.request<ClassifyRun>('GET', `/classify_runs/${enc(id)}`);
@@ -133,6 +160,92 @@ export class DocsortApi {
   }
   getParseRun(id: string) {
     return this.request<ParseRun>('GET', `/parse_runs/${enc(id)}`);
+  }
+
+  listEvaluationSets(
+    q: { entityId?: string | undefined; maxPageSize?: number; nextPageToken?: string } = {},
+  ) {
+    return this.request<ApiList<EvaluationSet>>('GET', `/evaluation_sets${query(q)}`);
+  }
+  getEvaluationSet(id: string) {
+    return this.request<EvaluationSet>('GET', `/evaluation_sets/${enc(id)}`);
+  }
+  createEvaluationSet(body: { name: string; description?: string; entityId: string }) {
+    return this.request<EvaluationSet>('POST', '/evaluation_sets', body);
+  }
+  listEvaluationSetItems(
+    setId: string,
+    q: { maxPageSize?: number; nextPageToken?: string | undefined } = {},
+  ) {
+    return this.request<ApiList<EvaluationSetItem>>(
+      'GET',
+      `/evaluation_sets/${enc(setId)}/items${query({ sortBy: 'createdAt', sortDir: 'desc', ...q })}`,
+    );
+  }
+  createEvaluationSetItems(setId: string, items: { fileId: string; expectedOutput: ExpectedOutput }[]) {
+    return this.request<{ evaluationSetItems: EvaluationSetItem[] }>(
+      'POST',
+      `/evaluation_sets/${enc(setId)}/items`,
+      { items },
+    );
+  }
+  updateEvaluationSetItem(setId: string, itemId: string, expectedOutput: ExpectedOutput) {
+    return this.request<EvaluationSetItem>('POST', `/evaluation_sets/${enc(setId)}/items/${enc(itemId)}`, {
+      expectedOutput,
+    });
+  }
+  deleteEvaluationSetItem(setId: string, itemId: string) {
+    return this.request<{ id: string }>('DELETE', `/evaluation_sets/${enc(setId)}/items/${enc(itemId)}`);
+  }
+  createEvaluationRun(body: { evaluationSetId: string; entity?: { id: string; version?: string } }) {
+    return this.request<EvaluationSetRun>('POST', '/evaluation_set_runs', body);
+  }
+  getEvaluationRun(id: string) {
+    return this.request<EvaluationSetRun>('GET', `/evaluation_set_runs/${enc(id)}`);
+  }
+  listEvaluationRuns(q: { evaluationSetId?: string; maxPageSize?: number; nextPageToken?: string } = {}) {
+    return this.request<ApiList<EvaluationSetRun>>('GET', `/evaluation_set_runs${query(q)}`);
+  }
+
+  listWebhookEndpoints(q: { maxPageSize?: number; nextPageToken?: string | undefined } = {}) {
+    return this.request<ApiList<WebhookEndpoint>>('GET', `/webhook_endpoints${query(q)}`);
+  }
+  getWebhookEndpoint(id: string) {
+    return this.request<WebhookEndpoint>('GET', `/webhook_endpoints/${enc(id)}`);
+  }
+  createWebhookEndpoint(body: WebhookEndpointInput) {
+    return this.request<WebhookEndpointWithSecret>('POST', '/webhook_endpoints', {
+      ...body,
+      advancedOptions: body.advancedOptions ?? undefined,
+      apiVersion: API_VERSION,
+    });
+  }
+  updateWebhookEndpoint(
+    id: string,
+    body: Partial<WebhookEndpointInput> & { status?: WebhookEndpointStatus },
+  ) {
+    return this.request<WebhookEndpoint>('POST', `/webhook_endpoints/${enc(id)}`, body);
+  }
+  deleteWebhookEndpoint(id: string) {
+    return this.request<{ id: string }>('DELETE', `/webhook_endpoints/${enc(id)}`);
+  }
+  rotateWebhookSecret(id: string) {
+    return this.request<WebhookEndpointWithSecret>('POST', `/webhook_endpoints/${enc(id)}/rotate_secret`);
+  }
+  listWebhookDeliveries(endpointId: string, q: DeliveryListQuery = {}) {
+    return this.request<ApiList<WebhookDelivery>>(
+      'GET',
+      `/webhook_endpoints/${enc(endpointId)}/deliveries${query({ ...q })}`,
+    );
+  }
+  getWebhookDelivery(id: string) {
+    return this.request<WebhookDeliveryDetail>('GET', `/webhook_deliveries/${enc(id)}`);
+  }
+  retryWebhookDelivery(id: string) {
+    return this.request<WebhookDelivery>('POST', `/webhook_deliveries/${enc(id)}/retry`);
+  }
+  replayWebhookEndpoint(id: string, since: string) {
+    return this.request<WebhookReplay>('POST', `/webhook_endpoints/${enc(id)}/replay`, { since });
   }
 }
 

@@ -99,6 +99,12 @@ export interface ClassifyRunSummary {
   updatedAt: string;
 }
 
+/** A list item: Docsort adds the answer's type and confidence (null until the run has an output). */
+export interface ClassifyRunListItem extends ClassifyRunSummary {
+  outputType: string | null;
+  outputConfidence: number | null;
+}
+
 export interface ClassifyRun extends ClassifyRunSummary {
   output: ClassifyOutput | null;
   initialOutput: ClassifyOutput | null;
@@ -120,4 +126,94 @@ export interface ParseRun {
   failureReason: string | null;
   failureMessage: string | null;
   output: { chunks: ParseChunk[] } | null;
+}
+
+/** Webhooks (src/core/webhook-serialize.ts; the delivery log is a Docsort extension). */
+export type WebhookEndpointStatus = 'enabled' | 'disabled';
+
+export interface WebhookAdvancedOptions {
+  headers?: Record<string, string>;
+  payload?: { format: 'json' | 'url'; urlThresholdBytes?: number };
+}
+
+export interface WebhookEndpoint {
+  object: 'webhook_endpoint';
+  id: string;
+  url: string;
+  name: string;
+  status: WebhookEndpointStatus;
+  enabledEvents: string[];
+  apiVersion: string;
+  advancedOptions: WebhookAdvancedOptions | null;
+  createdAt: string;
+  createdBy: { type: string; name: string } | null;
+  /** Why Docsort disabled it (410 Gone, or failing for days); null when a person did. */
+  disabledReason: string | null;
+  failingSince: string | null;
+}
+
+/** Creation and rotation answers: the only times the secret leaves the server. */
+export interface WebhookEndpointWithSecret extends WebhookEndpoint {
+  signingSecret: string;
+  previousSecretExpiresAt?: string;
+}
+
+export interface WebhookEndpointInput {
+  url: string;
+  name: string;
+  enabledEvents: string[];
+  advancedOptions?: WebhookAdvancedOptions | null;
+}
+
+export type DeliveryStatus = 'pending' | 'failed' | 'succeeded' | 'exhausted';
+export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'failed', 'succeeded', 'exhausted'];
+
+export interface WebhookAttempt {
+  object: 'webhook_delivery_attempt';
+  id: string;
+  attemptedAt: string;
+  statusCode: number | null;
+  latencyMs: number;
+  /** The first 2 KB of the response. */
+  responseBody: string | null;
+  error: string | null;
+}
+
+export interface WebhookDelivery {
+  object: 'webhook_delivery';
+  id: string;
+  webhookEndpointId: string;
+  eventId: string;
+  eventType: string;
+  /** What the event is about: a run's `clr_...`, a classifier's `cl_...`. */
+  resourceId: string | null;
+  status: DeliveryStatus;
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  attempts: WebhookAttempt[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookDeliveryDetail extends WebhookDelivery {
+  request: {
+    method: 'POST';
+    url: string;
+    headers: Record<string, string>;
+    /** Signature and timestamp headers, made afresh at every attempt. */
+    perAttemptHeaders: string[];
+    /** The body with the payload inline, as JSON text; null once the event is gone. */
+    body: string | null;
+    payloadFormat: 'json' | 'signed_data_url';
+  };
+}
+
+export interface WebhookReplay {
+  object: 'webhook_replay';
+  webhookEndpointId: string;
+  since: string;
+  requeued: number;
 }

@@ -18,6 +18,7 @@ import type { ClassifyRun } from '../api/types';
 import { percent } from '../lib/format';
 import { useApi } from '../lib/session';
 import { ReviewBadges } from './RunBadges';
+import { RunDeliveries } from './webhooks/RunDeliveries';
 
 export interface ReviewNavigation {
   onPrev?: (() => void) | undefined;
@@ -239,15 +240,7 @@ export function ClassificationPanel({
             <Kbd size="xs">J</Kbd>/<Kbd size="xs">K</Kbd> next/previous
             {!nav.onNext && !nav.onPrev ? ' (open a run from the list to walk through it)' : ''}
           </Text>
-          <Stack gap={2}>
-            <Text size="xs" fw={600} c="dimmed" tt="uppercase">
-              Webhook deliveries
-            </Text>
-            {/* Placeholder until the webhooks API lists deliveries per run (issue 6, webhooks issue). */}
-            <Text size="xs" c="dimmed">
-              The deliveries this run caused will be listed here once the webhooks API is released.
-            </Text>
-          </Stack>
+          <RunDeliveries run={run} />
         </Stack>
       </ScrollArea>
     </Paper>

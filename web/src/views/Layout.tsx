@@ -6,8 +6,8 @@ const NAV: { to: string; label: string; planned?: boolean }[] = [
   { to: '/runs', label: 'Runs' },
   { to: '/review', label: 'Review queue' },
   { to: '/classifiers', label: 'Classifiers' },
-  { to: '/evaluation', label: 'Evaluation', planned: true },
-  { to: '/webhooks', label: 'Webhooks', planned: true },
+  { to: '/evaluation', label: 'Evaluation' },
+  { to: '/webhooks', label: 'Webhooks' },
   { to: '/usage', label: 'Usage', planned: true },
 ];
 

@@ -1,17 +1,9 @@
 import { Button, Code, EmptyState, Stack, Title } from '@mantine/core';
 import { navigate } from '../lib/router';
 
-const PLANNED: Record<'evaluation' | 'webhooks' | 'usage', { title: string; text: string }> = {
+const PLANNED: Record<'usage', { title: string; text: string }> = {
   // Issue 6 asks for these views; the server has no API for them yet. They are placeholders on purpose:
   // nothing here is invented data.
-  evaluation: {
-    title: 'Evaluation',
-    text: 'Evaluation sets, accuracy, per-class precision/recall/F1 and a confusion matrix will appear here once the server has an evaluation API.',
-  },
-  webhooks: {
-    title: 'Webhooks',
-    text: 'Webhook endpoints and their deliveries (with retry and replay) will appear here once the webhooks API is released.',
-  },
   usage: {
     title: 'Usage',
     text: 'Credits and runs per day, by classifier, will appear here. Until then each run shows its credits in usage.credits.',
