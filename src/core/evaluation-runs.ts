@@ -1,7 +1,14 @@
 import { invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Executor } from '../store/database.js';
-import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  fingerprint,
+  type PageRequest,
+  pageResult,
+  paginate,
+} from '../store/pagination.js';
 import { insertRun } from './classify-runs.js';
 import type { Actor, CoreDeps } from './context.js';
 import type { CreateEvaluationSetRunRequest } from './evaluation-schemas.js';
@@ -166,4 +173,98 @@ export async function listEvaluationSetRuns(
     fp,
     (r) => objects.get(r.id)!,
   );
+}
+
+/**
+ * Docsort extension: each file of an evaluation run with the answer it was scored against (the expected
+ * output as it was when the run started) and the machine's first answer; `incorrect=true` keeps the wrong
+ * and failed ones. Ordered by classify run id.
+ */
+export async function listEvaluationSetRunItems(
+  deps: CoreDeps,
+  actor: Actor,
+  id: string,
+  q: { maxPageSize: number; nextPageToken?: string | undefined; incorrect?: boolean | undefined },
+) {
+  await getEvaluationSetRun(deps, actor, id);
+  const fp = fingerprint(['evaluation_set_run_items', id, q.incorrect ?? null]);
+  let query = deps.db
+    .selectFrom('evaluation_set_run_items as e')
+    .leftJoin('classify_runs as r', 'r.id', 'e.classify_run_id')
+    .leftJoin('files as f', 'f.id', 'r.file_id')
+    .select([
+      'e.classify_run_id',
+      'e.item_id',
+      'e.expected_id',
+      'e.expected_type',
+      'r.status',
+      'r.output',
+      'r.initial_output',
+      'r.failure_reason',
+      'r.failure_message',
+      'r.file_id',
+      'f.name as file_name',
+    ])
+    .where('e.evaluation_set_run_id', '=', id)
+    .orderBy('e.classify_run_id', 'asc');
+  if (q.nextPageToken) query = query.where('e.classify_run_id', '>', decodeCursor(q.nextPageToken, fp).id);
+  const out: ReturnType<typeof resultObject>[] = [];
+  let last: string | null = null;
+  let more = false;
+  // Filtering by correctness needs the JSON answer, so rows are read in chunks until the page is full.
+  for (let offset = 0; ; offset += 500) {
+    const rows = await query.limit(500).offset(offset).execute();
+    for (const row of rows) {
+      const item = resultObject(row);
+      if (q.incorrect && item.correct !== false) continue;
+      if (out.length === q.maxPageSize) {
+        more = true;
+        break;
+      }
+      out.push(item);
+      last = row.classify_run_id;
+    }
+    if (more || rows.length < 500) break;
+  }
+  const page: { object: 'list'; data: typeof out; nextPageToken?: string } = { object: 'list', data: out };
+  if (more && last) page.nextPageToken = encodeCursor({ v: last, id: last, f: fp });
+  return page;
+}
+
+function resultObject(row: {
+  classify_run_id: string;
+  item_id: string;
+  expected_id: string;
+  expected_type: string;
+  status: string | null;
+  output: string | null;
+  initial_output: string | null;
+  failure_reason: string | null;
+  failure_message: string | null;
+  file_id: string | null;
+  file_name: string | null;
+}) {
+  const answer = JSON.parse(row.initial_output ?? row.output ?? 'null') as {
+    id: string;
+    type: string;
+    confidence: number;
+  } | null;
+  const status = row.status ?? 'DELETED';
+  const finished = status === 'PROCESSED' || status === 'FAILED' || status === 'DELETED';
+  return {
+    object: 'evaluation_set_run_item' as const,
+    classifyRunId: row.classify_run_id,
+    evaluationSetItemId: row.item_id,
+    file: row.file_id ? { id: row.file_id, name: row.file_name ?? '' } : null,
+    status,
+    expectedOutput: { id: row.expected_id, type: row.expected_type },
+    output:
+      status === 'PROCESSED' && answer
+        ? { id: answer.id, type: answer.type, confidence: answer.confidence }
+        : null,
+    failureReason: row.failure_reason,
+    failureMessage: row.failure_message,
+    /** null while the run is still in flight. */
+    correct: finished ? status === 'PROCESSED' && answer?.type === row.expected_type : null,
+  };
 }

@@ -53,3 +53,12 @@ export const ListEvaluationSetRunsQuerySchema = z.object({
   ...PageQuerySchema,
   evaluationSetId: id.optional(),
 });
+
+export const ListEvaluationSetRunItemsQuerySchema = z.object({
+  nextPageToken: z.string().max(2000).optional(),
+  maxPageSize: z.coerce.number().int().min(1).max(1000).default(100),
+  incorrect: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});

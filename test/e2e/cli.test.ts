@@ -96,7 +96,7 @@ describe('docsort command line', () => {
     };
     for (const [folder, texts] of Object.entries(docs)) {
       fs.mkdirSync(path.join(root, folder));
-      texts.forEach((t, i) => fs.writeFileSync(path.join(root, folder, `${i}.txt`), t));
+      for (const [i, t] of texts.entries()) fs.writeFileSync(path.join(root, folder, `${i}.txt`), t);
     }
     const configFile = path.join(root, 'config.json');
     fs.writeFileSync(
@@ -139,5 +139,6 @@ describe('docsort command line', () => {
     }).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/not enough for 9 examples/);
-  });
+    // Three CLI processes, each starting the pipeline: slow on a loaded machine.
+  }, 240_000);
 });

@@ -339,8 +339,11 @@ describe.runIf(available).each(backends())('dashboard evaluation in Chromium (%s
     await signIn(p);
     await p.goto(`${s.url}/evaluation/runs/${a!.id}`);
     await p.getByRole('table', { name: 'Confusion matrix' }).waitFor();
-    // Its wrong answer was the label fixed since: the list (current labels) says so beside the matrix.
-    await p.getByRole('alert').getByText('Labels changed since this run').waitFor();
+    // Its wrong answer was the label fixed since: the list keeps the label the run was scored against.
+    await p
+      .getByRole('table', { name: 'Misclassified documents' })
+      .getByRole('link', { name: 'letter-patel-labelled-invoice.txt' })
+      .waitFor();
     if (backend === 'sqlite') await screenshot(p, 'evaluation-run-1440');
     await expectNoHorizontalScroll(p);
     await p.goto(`${s.url}/evaluation/compare?a=${a!.id}&b=${b!.id}`);

@@ -236,6 +236,32 @@ describe.each(backends())('evaluation sets and learning (%s)', (backend) => {
       expect(full.output?.insights?.[0]?.content).toContain('Learned from 2 labelled documents');
     }
 
+    // Each file with the answer it was scored against and the machine's answer, a page at a time.
+    const first = await s.api('GET', `/evaluation_set_runs/${done.id}/items?maxPageSize=1`);
+    expect(first.status).toBe(200);
+    expect(first.body.data).toHaveLength(1);
+    expect(first.body.data[0]).toMatchObject({
+      object: 'evaluation_set_run_item',
+      status: 'PROCESSED',
+      correct: true,
+      file: { id: expect.stringMatching(/^file_/) },
+    });
+    expect(first.body.data[0].output.type).toBe(first.body.data[0].expectedOutput.type);
+    const second = await s.api(
+      'GET',
+      `/evaluation_set_runs/${done.id}/items?maxPageSize=1&nextPageToken=${first.body.nextPageToken}`,
+    );
+    expect(second.body.data).toHaveLength(1);
+    expect(second.body.data[0].classifyRunId).not.toBe(first.body.data[0].classifyRunId);
+    expect(second.body.nextPageToken).toBeUndefined();
+    const wrong = await s.api('GET', `/evaluation_set_runs/${done.id}/items?incorrect=true`);
+    expect(wrong.body.data).toEqual([]);
+    const mixed = await s.api(
+      'GET',
+      `/evaluation_set_runs/${done.id}/items?incorrect=true&nextPageToken=${first.body.nextPageToken}`,
+    );
+    expect(mixed.status).toBe(400);
+
     const listed = await s.api('GET', `/evaluation_set_runs?evaluationSetId=${holdout.id}`);
     expect(listed.status).toBe(200);
     expect(listed.body.data.map((r: { id: string }) => r.id)).toEqual([done.id]);

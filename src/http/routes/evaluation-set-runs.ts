@@ -4,10 +4,12 @@ import type { CoreDeps } from '../../core/context.js';
 import {
   createEvaluationSetRun,
   getEvaluationSetRun,
+  listEvaluationSetRunItems,
   listEvaluationSetRuns,
 } from '../../core/evaluation-runs.js';
 import {
   CreateEvaluationSetRunSchema,
+  ListEvaluationSetRunItemsQuerySchema,
   ListEvaluationSetRunsQuerySchema,
 } from '../../core/evaluation-schemas.js';
 
@@ -47,6 +49,18 @@ export function evaluationSetRunRoutes(deps: CoreDeps): FastifyPluginAsyncZod {
         },
       },
       (r) => getEvaluationSetRun(deps, r.actor, r.params.id),
+    );
+    app.get(
+      '/evaluation_set_runs/:id/items',
+      {
+        schema: {
+          summary: 'Each file of an evaluation run with its expected and actual answer (Docsort extension)',
+          tags,
+          params: z.object({ id: z.string().min(1).max(255) }),
+          querystring: ListEvaluationSetRunItemsQuerySchema,
+        },
+      },
+      (r) => listEvaluationSetRunItems(deps, r.actor, r.params.id, r.query),
     );
   };
 }

@@ -1,4 +1,10 @@
-import type { EvaluationSet, EvaluationSetItem, EvaluationSetRun, ExpectedOutput } from './evaluation-types';
+import type {
+  EvaluationRunItem,
+  EvaluationSet,
+  EvaluationSetItem,
+  EvaluationSetRun,
+  ExpectedOutput,
+} from './evaluation-types';
 import type {
   ApiList,
   Classifier,
@@ -205,6 +211,16 @@ export class DocsortApi {
   }
   listEvaluationRuns(q: { evaluationSetId?: string; maxPageSize?: number; nextPageToken?: string } = {}) {
     return this.request<ApiList<EvaluationSetRun>>('GET', `/evaluation_set_runs${query(q)}`);
+  }
+  listEvaluationRunItems(
+    id: string,
+    q: { incorrect?: boolean; maxPageSize?: number; nextPageToken?: string | undefined } = {},
+  ) {
+    const { incorrect, ...rest } = q;
+    return this.request<ApiList<EvaluationRunItem>>(
+      'GET',
+      `/evaluation_set_runs/${enc(id)}/items${query({ ...rest, ...(incorrect === undefined ? {} : { incorrect: String(incorrect) }) })}`,
+    );
   }
 
   listWebhookEndpoints(q: { maxPageSize?: number; nextPageToken?: string | undefined } = {}) {

@@ -87,3 +87,17 @@ export interface EvaluationSetRun {
 }
 
 export const runFinished = (r: { status: RunStatus }) => r.status !== 'PENDING' && r.status !== 'PROCESSING';
+
+/** One file of an evaluation run, scored against the label it had when the run started (Docsort extension). */
+export interface EvaluationRunItem {
+  object: 'evaluation_set_run_item';
+  classifyRunId: string;
+  evaluationSetItemId: string;
+  file: { id: string; name: string } | null;
+  status: string;
+  expectedOutput: ExpectedOutput;
+  output: { id: string; type: string; confidence: number } | null;
+  failureReason: string | null;
+  failureMessage: string | null;
+  correct: boolean | null;
+}

@@ -1,6 +1,6 @@
 import type { DocsortApi } from '../api/client';
-import type { EvaluationSetItem, EvaluationSetRun } from '../api/evaluation-types';
-import type { ApiList, ClassifyRunSummary } from '../api/types';
+import type { EvaluationSetRun } from '../api/evaluation-types';
+import type { ApiList } from '../api/types';
 
 /** Loads for the evaluation views that span several API pages or several objects. */
 
@@ -24,21 +24,6 @@ export const MAX_ITEMS = 5000;
 export function loadAllItems(api: DocsortApi, setId: string) {
   return allPages(
     (t) => api.listEvaluationSetItems(setId, { maxPageSize: 1000, nextPageToken: t }),
-    MAX_ITEMS,
-  );
-}
-
-/** The classify runs an evaluation run started (their `sourceId` is the evaluation run's id). */
-export function loadEvaluationClassifyRuns(api: DocsortApi, evaluationRunId: string) {
-  return allPages<ClassifyRunSummary>(
-    (t) =>
-      api.listRuns({
-        sourceId: evaluationRunId,
-        sortBy: 'createdAt',
-        sortDir: 'asc',
-        maxPageSize: 1000,
-        nextPageToken: t,
-      }),
     MAX_ITEMS,
   );
 }
@@ -76,11 +61,4 @@ export async function mapLimited<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));
   return out;
-}
-
-/** The expected label of each file of a set: the key for matching classify runs, which do not carry it. */
-export function expectedByFile(items: readonly EvaluationSetItem[]): Map<string, EvaluationSetItem> {
-  const map = new Map<string, EvaluationSetItem>();
-  for (const item of items) if (item.file && !map.has(item.file.id)) map.set(item.file.id, item);
-  return map;
 }

@@ -2,84 +2,27 @@ import { Alert, Loader, Table, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { DocsortApi } from '../../api/client';
 import { errorMessage } from '../../api/client';
-import { type EvaluationSetRun, runFinished } from '../../api/evaluation-types';
-import {
-  expectedByFile,
-  loadAllItems,
-  loadEvaluationClassifyRuns,
-  mapLimited,
-} from '../../lib/evaluation-data';
+import { type EvaluationRunItem, type EvaluationSetRun, runFinished } from '../../api/evaluation-types';
+import { allPages, MAX_ITEMS } from '../../lib/evaluation-data';
 import { percent } from '../../lib/format';
 import { Link } from '../../lib/router';
-import { cachedRun, rememberRun } from '../../lib/run-details';
 import { useApi } from '../../lib/session';
 
-interface Miss {
-  runId: string;
-  fileName: string;
-  expected: string;
-  /** The machine's answer (before any review), or null for a failed run. */
-  predicted: string | null;
-  confidence: number | null;
-  failureReason: string | null;
-}
-
 interface Result {
-  misses: Miss[];
-  checked: number;
-  /** Runs whose file is no longer an item of the set: their expected class is unknown now. */
-  unmatched: number;
+  misses: EvaluationRunItem[];
   complete: boolean;
 }
 
 /**
- * Classify runs carry no expected label, so each is matched by file id with the set's items (as they are
- * now: a label changed since the run shows its new value). Scored on the first answer, as the metrics are.
+ * The run's wrong and failed files, from the server, each scored against the label it had when the run
+ * started (the same answers the metrics and the matrix count).
  */
 async function findMisses(api: DocsortApi, run: EvaluationSetRun): Promise<Result> {
-  const [runs, items] = await Promise.all([
-    loadEvaluationClassifyRuns(api, run.id),
-    loadAllItems(api, run.evaluationSetId),
-  ]);
-  const expected = expectedByFile(items.data);
-  const misses: Miss[] = [];
-  let unmatched = 0;
-  const processed = runs.data.filter((r) => r.status === 'PROCESSED');
-  const details = await mapLimited(processed, 6, async (s) => {
-    const hit = cachedRun(s);
-    if (hit) return hit;
-    const full = await api.getRun(s.id);
-    rememberRun(full);
-    return full;
-  });
-  const byId = new Map(details.map((d) => [d.id, d]));
-  for (const r of runs.data) {
-    if (r.status !== 'PROCESSED' && r.status !== 'FAILED') continue;
-    const item = r.file ? expected.get(r.file.id) : undefined;
-    if (!item) {
-      unmatched++;
-      continue;
-    }
-    const answer = byId.get(r.id);
-    const output = answer ? (answer.initialOutput ?? answer.output) : null;
-    const predicted = r.status === 'PROCESSED' ? (output?.type ?? null) : null;
-    if (predicted === item.expectedOutput.type) continue;
-    misses.push({
-      runId: r.id,
-      fileName: r.file?.name ?? r.id,
-      expected: item.expectedOutput.type,
-      predicted,
-      confidence: predicted ? (output?.confidence ?? null) : null,
-      failureReason: r.failureReason,
-    });
-  }
-  return { misses, checked: runs.data.length, unmatched, complete: runs.complete && items.complete };
-}
-
-/** Off-diagonal answers in the run's own confusion matrix: its wrong and failed files, as labelled then. */
-function wrongAnswers(run: EvaluationSetRun): number {
-  const { counts } = run.metrics.confusionMatrix;
-  return counts.reduce((sum, row, i) => sum + row.reduce((a, n, j) => a + (i === j ? 0 : n), 0), 0);
+  const { data, complete } = await allPages(
+    (t) => api.listEvaluationRunItems(run.id, { incorrect: true, maxPageSize: 1000, nextPageToken: t }),
+    MAX_ITEMS,
+  );
+  return { misses: data, complete };
 }
 
 /** The documents the run got wrong (or failed on), each linking to its classify run. */
@@ -117,20 +60,11 @@ export function Misclassified({ run }: { run: EvaluationSetRun }) {
     );
   }
   if (!result) return <Loader size="sm" aria-label="Loading the misclassified documents" />;
-  const counted = wrongAnswers(run);
-  const drift = counted !== result.misses.length + result.unmatched;
   return (
     <>
-      {drift && (
-        <Alert color="yellow" role="alert" title="Labels changed since this run" mb="xs">
-          The run counted {counted} wrong {counted === 1 ? 'answer' : 'answers'}; compared with the set's
-          labels as they are now, {result.misses.length} {result.misses.length === 1 ? 'is' : 'are'} wrong.
-          The figures and the matrix keep the labels of the time of the run; this list uses the current ones.
-        </Alert>
-      )}
       {result.misses.length === 0 ? (
-        <Text size="sm" c={drift ? 'dimmed' : 'teal.8'}>
-          None: every file got its expected class{drift ? ' (by the current labels)' : ''}.
+        <Text size="sm" c="teal.8">
+          None: every file got its expected class.
         </Text>
       ) : (
         <Table aria-label="Misclassified documents" verticalSpacing={4} highlightOnHover>
@@ -144,15 +78,15 @@ export function Misclassified({ run }: { run: EvaluationSetRun }) {
           </Table.Thead>
           <Table.Tbody>
             {result.misses.map((m) => (
-              <Table.Tr key={m.runId}>
+              <Table.Tr key={m.classifyRunId}>
                 <Table.Td style={{ overflowWrap: 'anywhere' }}>
-                  <Link to={`/runs/${m.runId}`} size="sm">
-                    {m.fileName}
+                  <Link to={`/runs/${m.classifyRunId}`} size="sm">
+                    {m.file?.name ?? m.classifyRunId}
                   </Link>
                 </Table.Td>
-                <Table.Td>{m.expected}</Table.Td>
+                <Table.Td>{m.expectedOutput.type}</Table.Td>
                 <Table.Td>
-                  {m.predicted ?? (
+                  {m.output?.type ?? (
                     <>
                       <Text size="sm" c="red.8" fw={600}>
                         failed
@@ -165,21 +99,15 @@ export function Misclassified({ run }: { run: EvaluationSetRun }) {
                     </>
                   )}
                 </Table.Td>
-                <Table.Td ta="right">{m.confidence === null ? '—' : percent(m.confidence)}</Table.Td>
+                <Table.Td ta="right">{m.output ? percent(m.output.confidence) : '—'}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       )}
-      {result.unmatched > 0 && (
-        <Text size="xs" c="dimmed" mt={4}>
-          {result.unmatched} {result.unmatched === 1 ? 'file is' : 'files are'} no longer in the set, so
-          {result.unmatched === 1 ? ' its' : ' their'} expected class is unknown here.
-        </Text>
-      )}
       {!result.complete && (
         <Text size="xs" c="dimmed" mt={4}>
-          Only the first {result.checked} documents were checked.
+          Only the first {result.misses.length} wrong documents are listed.
         </Text>
       )}
     </>
