@@ -95,6 +95,8 @@ export async function insertRun(
     file_name: file.name,
     parse_run_id: null,
     output: null,
+    output_type: null,
+    output_confidence: null,
     initial_output: null,
     reviewed_output: null,
     reviewed: 0,
@@ -159,9 +161,31 @@ export async function getClassifyRun(deps: CoreDeps, actor: Actor, id: string) {
   return serializeRun(deps, deps.db, await getRunRow(deps.db, actor, id));
 }
 
+/** An ISO date-time with any offset, as the stored form (UTC, milliseconds) so that text comparison orders it. */
+const storedTime = (iso: string) => new Date(iso).toISOString();
+
 export async function listClassifyRuns(deps: CoreDeps, actor: Actor, q: ListClassifyRunsQuery & PageRequest) {
   const column = q.sortBy === 'createdAt' ? 'created_at' : 'updated_at';
-  const filters = [q.status, q.classifierId, q.batchId, q.source, q.sourceId, q.fileNameContains];
+  if (q.minConfidence !== undefined && q.maxConfidence !== undefined && q.minConfidence > q.maxConfidence)
+    throw invalid('minConfidence must not be greater than maxConfidence', 'minConfidence');
+  const after = q.createdAfter === undefined ? undefined : storedTime(q.createdAfter);
+  const before = q.createdBefore === undefined ? undefined : storedTime(q.createdBefore);
+  if (after !== undefined && before !== undefined && after >= before)
+    throw invalid('createdAfter must be earlier than createdBefore', 'createdAfter');
+  const filters = [
+    q.status,
+    q.classifierId,
+    q.batchId,
+    q.source,
+    q.sourceId,
+    q.fileNameContains,
+    q.type,
+    q.reviewed,
+    q.minConfidence,
+    q.maxConfidence,
+    after,
+    before,
+  ];
   const fp = fingerprint(['classify_runs', actor.workspaceId, q.sortBy, q.sortDir, ...filters]);
   let query = deps.db.selectFrom('classify_runs').selectAll().where('workspace_id', '=', actor.workspaceId);
   if (q.status) query = query.where('status', '=', q.status);
@@ -171,6 +195,14 @@ export async function listClassifyRuns(deps: CoreDeps, actor: Actor, q: ListClas
   if (q.sourceId) query = query.where('source_id', '=', q.sourceId);
   if (q.fileNameContains)
     query = query.where(containsIgnoreCase('classify_runs.file_name', q.fileNameContains));
+  if (q.type) query = query.where('output_type', '=', q.type);
+  if (q.reviewed) query = query.where('reviewed', '=', q.reviewed === 'true' ? 1 : 0);
+  // A run without output has a null confidence, which no comparison matches: it is left out, as documented.
+  if (q.minConfidence !== undefined) query = query.where('output_confidence', '>=', q.minConfidence);
+  if (q.maxConfidence !== undefined) query = query.where('output_confidence', '<=', q.maxConfidence);
+  // Half-open, so that consecutive ranges (one day, the next day) never count a run twice.
+  if (after !== undefined) query = query.where('created_at', '>=', after);
+  if (before !== undefined) query = query.where('created_at', '<', before);
   const rows = await paginate(query, 'classify_runs', column, q, fp).execute();
   const rel = await loadRelations(deps.db, rows.slice(0, q.maxPageSize));
   return pageResult(
@@ -261,6 +293,8 @@ export async function reviewClassifyRun(
       initial_output: JSON.stringify(initial),
       reviewed_output: JSON.stringify(reviewed),
       output: JSON.stringify(reviewed),
+      output_type: reviewed.type,
+      output_confidence: reviewed.confidence,
       reviewed: 1,
       edited: edited ? 1 : 0,
       updated_at: iso,

@@ -189,6 +189,13 @@ export const ListClassifyRunsQuerySchema = z.object({
   source: RunSourceSchema.optional(),
   sourceId: id.optional(),
   fileNameContains: z.string().min(1).max(255).optional(),
+  // Docsort extensions (docs/api.md): filters on the run's answer, its review and its creation time.
+  type: z.string().min(1).max(255).optional(),
+  reviewed: z.enum(['true', 'false']).optional(),
+  minConfidence: z.coerce.number().min(0).max(1).optional(),
+  maxConfidence: z.coerce.number().min(0).max(1).optional(),
+  createdAfter: z.iso.datetime({ offset: true }).optional(),
+  createdBefore: z.iso.datetime({ offset: true }).optional(),
 });
 export type ListClassifyRunsQuery = z.infer<typeof ListClassifyRunsQuerySchema>;
 

@@ -151,6 +151,9 @@ export function classifyRunSummary(r: Row<'classify_runs'>, rel: RunRelations, p
     file: rel.file ? fileSummary(rel.file) : null,
     parseRunId: r.parse_run_id,
     dashboardUrl: dashboardUrl(publicUrl, r.id),
+    // Docsort extension: Extend's summary has no output; lists show the answer without reading each run.
+    outputType: r.output_type,
+    outputConfidence: r.output_confidence,
     usage: usage
       ? {
           credits: usage.credits,

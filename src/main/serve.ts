@@ -17,10 +17,14 @@ export interface Server {
 }
 
 /** API and worker in one process (the embedded default); DOCSORT_WORKER=false runs the API alone. */
-export async function startServer(config: Config): Promise<Server> {
+export async function startServer(config: Config, opts: { dashboardDir?: string } = {}): Promise<Server> {
   const container = await createContainer(config);
   const boot = await bootstrap(container.deps.db, config, new Date());
-  const app = await buildApp(container.deps, { logLevel: config.logLevel });
+  const app = await buildApp(container.deps, {
+    logLevel: config.logLevel,
+    // A dashboard built elsewhere than dist/web (the browser benchmark builds the current sources).
+    ...(opts.dashboardDir ? { dashboardDir: opts.dashboardDir } : {}),
+  });
   const worker = config.worker.enabled
     ? new Worker(container.deps, {
         concurrency: config.worker.concurrency,

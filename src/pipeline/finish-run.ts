@@ -3,8 +3,12 @@ import { serializeRun } from '../core/classify-runs.js';
 import type { CoreDeps } from '../core/context.js';
 import type { RunRow } from '../core/run-loader.js';
 import { recordEvent } from '../store/events.js';
+import { withOutputColumns } from '../store/run-output-columns.js';
 
-export type RunPatch = Partial<Omit<RunRow, 'id' | 'workspace_id' | 'created_at'>>;
+/** `output_type`/`output_confidence` are derived from `output` here, never passed in. */
+export type RunPatch = Partial<
+  Omit<RunRow, 'id' | 'workspace_id' | 'created_at' | 'output_type' | 'output_confidence'>
+>;
 
 /**
  * Apply a patch to a run that is still in flight. Returns the updated row, or null when the run
@@ -14,7 +18,7 @@ export async function patchInFlight(deps: CoreDeps, runId: string, patch: RunPat
   const iso = deps.clock.now().toISOString();
   const res = await deps.db
     .updateTable('classify_runs')
-    .set({ ...patch, updated_at: iso })
+    .set({ ...withOutputColumns(patch), updated_at: iso })
     .where('id', '=', runId)
     .where('status', 'in', ['PENDING', 'PROCESSING'])
     .returningAll()
@@ -35,7 +39,7 @@ export async function finishRun(
     const now = deps.clock.now();
     const row = await trx
       .updateTable('classify_runs')
-      .set({ ...patch, updated_at: now.toISOString() })
+      .set({ ...withOutputColumns(patch), updated_at: now.toISOString() })
       .where('id', '=', runId)
       .where('status', 'in', ['PENDING', 'PROCESSING'])
       .returningAll()

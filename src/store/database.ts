@@ -68,7 +68,23 @@ export async function openDatabase(config: DatabaseConfig, opts: OpenOptions = {
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    // The planner needs statistics to choose among the classify_runs list indexes (without them it may walk a
+    // whole workspace for one batch's page). SQLite's advice for long-lived connections: optimize with 0x10002
+    // on opening, then now and then; it analyzes only tables that are new or grew a lot since.
+    sqlite.pragma('optimize=0x10002');
+    const optimizer = setInterval(() => {
+      // Statistics only steer plans: a refresh that fails (a busy database) keeps the previous ones.
+      sql`pragma optimize`.execute(db).catch(() => undefined);
+    }, 3_600_000);
+    optimizer.unref();
+    return {
+      db,
+      dialect: 'sqlite',
+      close: () => {
+        clearInterval(optimizer);
+        return db.destroy();
+      },
+    };
   }
   const schema = opts.pgSchema;
   if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);

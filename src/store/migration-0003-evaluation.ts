@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
  * Evaluation sets and their runs (spec: `/evaluation_sets`, items, `/evaluation_set_runs`), and the stored
@@ -8,7 +8,7 @@ import type { Kysely, Migration } from 'kysely';
  * later does not rewrite the score of a finished run. `training_features` is keyed by file and the engine's
  * features version: retraining sums stored rows and never re-reads a file.
  */
-export const evaluationMigration: Migration = {
+export const evaluationMigration = (dialect: 'sqlite' | 'postgres'): Migration => ({
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('evaluation_sets')
@@ -105,5 +105,45 @@ export const evaluationMigration: Migration = {
       .on('classify_runs')
       .columns(['classifier_id', 'reviewed'])
       .execute();
+
+    // The chosen type and confidence, copied out of the `output` JSON so that GET /classify_runs can filter on
+    // them with an index and list them without reading each run (the dashboard's runs list at 100,000 runs).
+    await db.schema.alterTable('classify_runs').addColumn('output_type', 'text').execute();
+    await db.schema.alterTable('classify_runs').addColumn('output_confidence', 'double precision').execute();
+    await sql`update classify_runs set ${sql.raw(
+      dialect === 'postgres'
+        ? "output_type = output::json ->> 'type', output_confidence = (output::json ->> 'confidence')::double precision"
+        : "output_type = json_extract(output, '$.type'), output_confidence = json_extract(output, '$.confidence')",
+    )} where output is not null`.execute(db);
+    // An equality filter followed by the list's sort keys: the first page is an index range read in order,
+    // however rare the value.
+    for (const [name, column] of [
+      ['type', 'output_type'],
+      ['reviewed', 'reviewed'],
+      ['status', 'status'],
+      ['classifier', 'classifier_id'],
+    ] as const) {
+      for (const sort of ['updated_at', 'created_at'] as const) {
+        await db.schema
+          .createIndex(`classify_runs_ws_${name}_${sort.replace('_at', '')}`)
+          .on('classify_runs')
+          .columns(['workspace_id', column, sort, 'id'])
+          .execute();
+      }
+    }
+    // Superseded by classify_runs_ws_classifier_updated; every index is one more write per run update.
+    await db.schema.dropIndex('classify_runs_classifier').execute();
+    // Filters without an index of their own (confidence, file name) walk the sort index; carrying their
+    // columns in it lets SQLite test each entry before reading the row, so a filter that matches nothing
+    // reads 100,000 index entries instead of 100,000 rows (about 25 ms instead of 250 ms).
+    for (const sort of ['updated_at', 'created_at'] as const) {
+      const name = `classify_runs_ws_${sort.replace('_at', '')}`;
+      await db.schema.dropIndex(name).execute();
+      await db.schema
+        .createIndex(name)
+        .on('classify_runs')
+        .columns(['workspace_id', sort, 'id', 'output_confidence', 'file_name'])
+        .execute();
+    }
   },
-};
+});

@@ -8,7 +8,7 @@ import { evaluationMigration } from './migration-0003-evaluation.js';
  */
 type Dialect = 'sqlite' | 'postgres';
 
-const migrations = (dialect: Dialect): Record<string, Migration> => ({
+export const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0001_core': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -217,7 +217,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
     },
   },
   '0002_webhooks': webhooksMigration,
-  '0003_evaluation': evaluationMigration,
+  '0003_evaluation': evaluationMigration(dialect),
 });
 
 /**

@@ -84,6 +84,9 @@ export interface Database {
     file_name: string | null;
     parse_run_id: string | null;
     output: string | null;
+    /** `output.type` and `output.confidence`, kept in step with `output` so lists can filter and sort on them. */
+    output_type: string | null;
+    output_confidence: number | null;
     initial_output: string | null;
     reviewed_output: string | null;
     reviewed: number;

@@ -14,6 +14,7 @@ import {
 import {
   BATCH_RUN_KEYS,
   CLASSIFY_RUN_KEYS,
+  CLASSIFY_RUN_SUMMARY_EXTENSION_KEYS,
   CLASSIFY_RUN_SUMMARY_KEYS,
   expectNonDecreasing,
   expectNonIncreasing,
@@ -309,7 +310,9 @@ describe.each(backends())('SDK classify runs (%s)', (backend) => {
     expect([...listed.map((r) => r.id)].sort()).toEqual([...created].sort());
     expectNonIncreasing(listed.map((r) => ms(r.updatedAt)));
     for (const r of listed) {
-      expect(sortedKeys(r)).toEqual(CLASSIFY_RUN_SUMMARY_KEYS);
+      expect(sortedKeys(r)).toEqual(
+        [...CLASSIFY_RUN_SUMMARY_KEYS, ...CLASSIFY_RUN_SUMMARY_EXTENSION_KEYS].sort(),
+      );
       expect(r.classifier?.id).toBe(paging.id);
       expect(r.classifierVersion?.version).toBe('0.1');
       expect(r.usage).toEqual({ credits: 1, totalCredits: 2 });

@@ -110,6 +110,9 @@ export const CLASSIFY_RUN_SUMMARY_KEYS: string[] = keysOf<Extend.ClassifyRunSumm
   'updatedAt',
 );
 
+/** Docsort's additions to the list item (docs/api.md): the two fields of `output` a list shows. */
+export const CLASSIFY_RUN_SUMMARY_EXTENSION_KEYS: string[] = ['outputConfidence', 'outputType'];
+
 export const FILE_SUMMARY_KEYS: string[] = keysOf<Extend.FileSummary>()(
   'object',
   'id',
