@@ -17,6 +17,7 @@ import { fileContentRoute } from './routes/file-content.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { parseRunRoutes } from './routes/parse-runs.js';
+import { usageRoutes } from './routes/usage.js';
 import { webhookDeliveryRoutes } from './routes/webhook-deliveries.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { webhookPayloadRoute } from './routes/webhook-payload.js';
@@ -98,6 +99,7 @@ export async function buildApp(deps: CoreDeps, opts: AppOptions = {}): Promise<F
     await api.register(webhookEndpointRoutes(deps));
     await api.register(webhookSubscriptionRoutes(deps));
     await api.register(webhookDeliveryRoutes(deps));
+    await api.register(usageRoutes(deps));
   });
   return app;
 }

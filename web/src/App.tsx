@@ -8,11 +8,12 @@ import { EvaluationRunPage } from './views/EvaluationRunPage';
 import { EvaluationSetPage } from './views/EvaluationSetPage';
 import { EvaluationSetsPage } from './views/EvaluationSetsPage';
 import { Layout } from './views/Layout';
-import { NotFoundPage, PlannedPage } from './views/PlaceholderPages';
+import { NotFoundPage } from './views/PlaceholderPages';
 import { ReviewQueuePage } from './views/ReviewQueuePage';
 import { RunDetailPage } from './views/RunDetailPage';
 import { RunsPage } from './views/RunsPage';
 import { SignInPage } from './views/SignInPage';
+import { UsagePage } from './views/UsagePage';
 import { WebhookEndpointPage } from './views/WebhookEndpointPage';
 import { WebhooksPage } from './views/WebhooksPage';
 
@@ -75,6 +76,6 @@ function Routes({ onUnauthorized }: { onUnauthorized: () => void }) {
       />
     );
   }
-  if (pathname.startsWith('/usage')) return <PlannedPage what="usage" />;
+  if (pathname === '/usage' || pathname === '/usage/') return <UsagePage />;
   return <NotFoundPage />;
 }

@@ -17,6 +17,7 @@ import type {
   FileObject,
   ParseRun,
   RunStatus,
+  UsageReport,
   VersionSummary,
   WebhookDelivery,
   WebhookDeliveryDetail,
@@ -262,6 +263,12 @@ export class DocsortApi {
   }
   replayWebhookEndpoint(id: string, since: string) {
     return this.request<WebhookReplay>('POST', `/webhook_endpoints/${enc(id)}/replay`, { since });
+  }
+  /** Docsort extension: credits and runs per UTC day (`from`/`to` are YYYY-MM-DD). */
+  usageDaily(
+    q: { from?: string | undefined; to?: string | undefined; classifierId?: string | undefined } = {},
+  ) {
+    return this.request<UsageReport>('GET', `/usage/daily${query(q)}`);
   }
 }
 

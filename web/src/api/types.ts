@@ -217,3 +217,31 @@ export interface WebhookReplay {
   since: string;
   requeued: number;
 }
+
+/** `GET /usage/daily` (Docsort extension): one entry per UTC day of the range. */
+export interface UsageByClassifier {
+  /** null for runs made with an inline config. */
+  classifierId: string | null;
+  name: string | null;
+  runs: number;
+  credits: number;
+}
+
+export interface UsageDay {
+  date: string;
+  runs: number;
+  processed: number;
+  failed: number;
+  pagesClassified: number;
+  classifyCredits: number;
+  parseCredits: number;
+  credits: number;
+  byClassifier: UsageByClassifier[];
+}
+
+export interface UsageReport {
+  object: 'usage';
+  from: string;
+  to: string;
+  days: UsageDay[];
+}

@@ -32,22 +32,27 @@ export const SCAN_LIMIT = 2000;
 
 export interface QueueScan {
   runs: ClassifyRun[];
+  /** Candidates the server listed (unreviewed, at or below the highest threshold that applies). */
   scanned: number;
-  /** The scan stopped at SCAN_LIMIT runs; more may need review. */
+  /** The scan stopped at SCAN_LIMIT candidates; more may need review. */
   truncated: boolean;
 }
 
 /**
  * The runs that need a person: PROCESSED, not reviewed, confidence below the threshold of their
- * classifier, oldest first. The API has no `reviewed` or confidence filter, so this walks the
- * PROCESSED runs page by page and filters here (confidence needs each run's detail, which is cached).
- * The walk stops after SCAN_LIMIT runs; a server-side filter would remove that limit.
+ * classifier, oldest first. The server lists the unreviewed runs at or below the highest threshold that
+ * can apply; the strict "below this classifier's threshold" is checked here on each list item's
+ * confidence, so only the queue's own runs are read in full (the review screen needs them whole).
  */
 export async function scanReviewQueue(
   api: DocsortApi,
   thresholds: Thresholds,
   classifierId: string | undefined,
 ): Promise<QueueScan> {
+  const ceiling =
+    classifierId !== undefined
+      ? thresholdFor(thresholds, classifierId)
+      : Math.max(thresholds.default, ...Object.values(thresholds.byClassifier));
   const runs: ClassifyRun[] = [];
   let scanned = 0;
   let token: string | undefined;
@@ -55,17 +60,21 @@ export async function scanReviewQueue(
     const page = await api.listRuns({
       status: 'PROCESSED',
       classifierId,
+      reviewed: 'false',
+      maxConfidence: Math.min(1, Math.max(0, ceiling)),
       sortBy: 'createdAt',
       sortDir: 'asc',
       maxPageSize: 100,
       nextPageToken: token,
     });
     scanned += page.data.length;
-    const unreviewed = page.data.filter((r) => !r.reviewed);
-    const details = await loadRunDetails(api, unreviewed);
-    for (const s of unreviewed) {
+    const below = page.data.filter(
+      (r) => r.outputConfidence !== null && r.outputConfidence < thresholdFor(thresholds, r.classifier?.id),
+    );
+    const details = await loadRunDetails(api, below);
+    for (const s of below) {
       const run = details.get(s.id);
-      if (run?.output && run.output.confidence < thresholdFor(thresholds, run.classifier?.id)) runs.push(run);
+      if (run) runs.push(run);
     }
     token = page.nextPageToken;
   } while (token && scanned < SCAN_LIMIT);

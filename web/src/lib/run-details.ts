@@ -2,9 +2,10 @@ import type { DocsortApi } from '../api/client';
 import type { ClassifyRun, ClassifyRunSummary } from '../api/types';
 
 /**
- * GET /classify_runs returns summaries without `output` (Extend's list shape), so the type and
- * confidence shown in lists come from GET /classify_runs/{id}. Terminal runs only change when reviewed,
- * which moves `updatedAt`: a run is fetched again only when its `updatedAt` changed.
+ * Whole runs (output with its reasoning, config) for the views that show them beside a list: the review
+ * queue and the evaluation's misclassified runs. Lists themselves read `outputType`/`outputConfidence`
+ * from the list items. Terminal runs only change when reviewed, which moves `updatedAt`: a run is
+ * fetched again only when its `updatedAt` changed.
  */
 const cache = new Map<string, ClassifyRun>();
 

@@ -8,7 +8,7 @@ const NAV: { to: string; label: string; planned?: boolean }[] = [
   { to: '/classifiers', label: 'Classifiers' },
   { to: '/evaluation', label: 'Evaluation' },
   { to: '/webhooks', label: 'Webhooks' },
-  { to: '/usage', label: 'Usage', planned: true },
+  { to: '/usage', label: 'Usage' },
 ];
 
 export function Layout({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {

@@ -132,7 +132,7 @@ export function ReviewQueuePage() {
       {scan && !current && (
         <EmptyState
           title="Nothing to review"
-          description={`No unreviewed run is below ${percent(threshold)} confidence (${scan.scanned} processed runs checked). Raise the threshold to review more, or look at all runs.`}
+          description={`No unreviewed run is below ${percent(threshold)} confidence. Raise the threshold to review more, or look at all runs.`}
         >
           <Button variant="default" onClick={() => navigate('/runs')}>
             All runs

@@ -1,34 +1,21 @@
-import {
-  Alert,
-  Button,
-  Code,
-  EmptyState,
-  Group,
-  Loader,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
-import { useEffect, useRef, useState } from 'react';
+import { Alert, Button, Code, EmptyState, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../api/client';
-import {
-  type ClassifierSummary,
-  type ClassifyRun,
-  type ClassifyRunSummary,
-  RUN_STATUSES,
-  type RunStatus,
-} from '../api/types';
-import { ReviewBadges, StatusBadge } from '../components/RunBadges';
+import type { ClassifierSummary, ClassifyRunListItem } from '../api/types';
+import { RunFilterBar } from '../components/RunFilterBar';
+import { RunsTable } from '../components/RunsTable';
 import { UploadPanel } from '../components/UploadPanel';
-import { formatTime, percent, relativeTime } from '../lib/format';
-import { Link, navigate, useLocation } from '../lib/router';
-import { loadRunDetails } from '../lib/run-details';
+import { relativeTime } from '../lib/format';
+import { navigate, useLocation } from '../lib/router';
+import { filtersToQuery, isFiltered, readFilters, runsUrlWith } from '../lib/run-filters';
 import { setRunSequence } from '../lib/run-sequence';
 import { useApi } from '../lib/session';
 import { usePolling } from '../lib/use-polling';
+
+// A page turn or a poll re-renders the table only: the controls above it keep their props.
+const StableUploadPanel = memo(UploadPanel);
+const StableFilterBar = memo(RunFilterBar);
+const NO_CLASSIFIERS: ClassifierSummary[] = [];
 
 const PAGE_SIZE = 25;
 const POLL_MS = 3000;
@@ -36,26 +23,36 @@ const POLL_MS = 3000;
 const ACTIVE_POLL_MS = 1000;
 
 interface Page {
-  runs: ClassifyRunSummary[];
-  details: Map<string, ClassifyRun>;
+  /** The filters and token this page answers. */
+  query: string;
+  runs: ClassifyRunListItem[];
   nextPageToken: string | undefined;
   at: number;
 }
 
+/** The page tokens visited under one set of filters: [undefined (first page), token of page 2, ...]. */
+interface Paging {
+  key: string;
+  tokens: (string | undefined)[];
+  index: number;
+}
+
+/**
+ * `/runs`: every filter is a server-side query parameter kept in the URL, and each row comes from the list
+ * itself (its outputType/outputConfidence), so a page is one request however many runs there are.
+ */
 export function RunsPage() {
   const api = useApi();
   const { search } = useLocation();
-  const status = (search.get('status') as RunStatus | null) ?? undefined;
-  const classifierId = search.get('classifier') ?? undefined;
-  const nameFilter = search.get('q') ?? '';
+  const searchKey = search.toString();
+  const filters = useMemo(() => readFilters(new URLSearchParams(searchKey)), [searchKey]);
+  const filterKey = JSON.stringify(filters);
 
   const [classifiers, setClassifiers] = useState<ClassifierSummary[] | null>(null);
-  // Tokens of the pages visited so far: [undefined (first page), token of page 2, ...].
-  const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
-  const [pageIndex, setPageIndex] = useState(0);
+  const [classifierTypes, setClassifierTypes] = useState<string[]>([]);
+  const [paging, setPaging] = useState<Paging>({ key: filterKey, tokens: [undefined], index: 0 });
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [nameInput, setNameInput] = useState(nameFilter);
   const generation = useRef(0);
 
   useEffect(() => {
@@ -65,191 +62,127 @@ export function RunsPage() {
       .catch((err) => setError(errorMessage(err)));
   }, [api]);
 
-  const setFilter = (key: string, value: string | null | undefined) => {
-    const next = new URLSearchParams(search);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    const qs = next.toString();
-    navigate(`/runs${qs ? `?${qs}` : ''}`, { replace: true });
-  };
-
-  // Typing in the name filter waits for a pause before asking the server.
+  // The type field suggests the chosen classifier's types.
   useEffect(() => {
-    if (nameInput === nameFilter) return;
-    const t = setTimeout(() => setFilter('q', nameInput.trim() || null), 300);
-    return () => clearTimeout(t);
-  });
+    setClassifierTypes([]);
+    if (!filters.classifierId) return;
+    let live = true;
+    api
+      .getClassifier(filters.classifierId)
+      .then((c) => live && setClassifierTypes(c.draftVersion.config.classifications.map((k) => k.type)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api, filters.classifierId]);
 
-  // A new filter starts from the first page.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the filters change
-  useEffect(() => {
-    setTokens([undefined]);
-    setPageIndex(0);
-  }, [status, classifierId, nameFilter]);
+  // Other filters than the ones the tokens were issued for start again from the first page.
+  const current: Paging =
+    paging.key === filterKey ? paging : { key: filterKey, tokens: [undefined], index: 0 };
+  const pageIndex = current.index;
+  const token = current.tokens[pageIndex];
+  const setFilter = useCallback(
+    (key: Parameters<typeof runsUrlWith>[1], value: string | null) =>
+      navigate(runsUrlWith(new URLSearchParams(searchKey), key, value), { replace: true }),
+    [searchKey],
+  );
+  const clearFilters = useCallback(() => navigate('/runs', { replace: true }), []);
 
-  const token = tokens[pageIndex];
+  const query = JSON.stringify([filterKey, token]);
+  // Until the asked-for page arrives the previous one stays, dimmed: one render instead of two per page turn.
+  const loading = page !== null && page.query !== query;
   const active = Boolean(page?.runs.some((r) => r.status === 'PENDING' || r.status === 'PROCESSING'));
   const refresh = usePolling(
-    async (quiet) => {
+    async () => {
       const mine = ++generation.current;
-      if (!quiet) setPage(null);
       try {
         const list = await api.listRuns({
-          status,
-          classifierId,
-          fileNameContains: nameFilter || undefined,
+          ...filtersToQuery(filters),
           sortBy: 'createdAt',
           sortDir: 'desc',
           maxPageSize: PAGE_SIZE,
           nextPageToken: token,
         });
-        const details = await loadRunDetails(api, list.data);
         if (mine !== generation.current) return;
-        setPage({ runs: list.data, details, nextPageToken: list.nextPageToken, at: Date.now() });
+        setPage({ query, runs: list.data, nextPageToken: list.nextPageToken, at: Date.now() });
         setError(null);
       } catch (err) {
         if (mine === generation.current) setError(errorMessage(err));
       }
     },
     active ? ACTIVE_POLL_MS : POLL_MS,
-    JSON.stringify([status, classifierId, nameFilter, token]),
+    query,
   );
 
-  const open = (id: string) => {
-    if (page) setRunSequence(page.runs.map((r) => r.id));
-    navigate(`/runs/${id}`);
+  const seenTypes = new Set(classifierTypes);
+  for (const r of page?.runs ?? []) if (r.outputType) seenTypes.add(r.outputType);
+  const typeKey = [...seenTypes].sort().join('\n');
+  const typeOptions = useMemo(() => (typeKey ? typeKey.split('\n') : []), [typeKey]);
+
+  // The latest page state, read by a callback that keeps its identity.
+  const onStartedRef = useRef(() => {});
+  onStartedRef.current = () => {
+    // The new run is at the top of the first page; show it without waiting for the next poll.
+    if (pageIndex === 0) refresh();
+    else setPaging({ ...current, index: 0 });
   };
-  const filtered = Boolean(status || classifierId || nameFilter);
+  const onStarted = useCallback(() => onStartedRef.current(), []);
+
+  // J/K on a run walk the page it was opened from.
+  const pageIds = page?.runs.map((r) => r.id).join(',') ?? '';
+  const rememberSequence = useCallback(() => setRunSequence(pageIds ? pageIds.split(',') : []), [pageIds]);
+  const open = useCallback(
+    (id: string) => {
+      rememberSequence();
+      navigate(`/runs/${id}`);
+    },
+    [rememberSequence],
+  );
+  const filtered = isFiltered(filters);
 
   return (
     <Stack>
       <Group justify="space-between">
         <Title order={2}>Runs</Title>
         <Text size="xs" c="dimmed" aria-live="polite">
-          {page ? `Live: refreshed ${relativeTime(new Date(page.at).toISOString())}` : 'Loading…'}
+          {page && !loading ? `Live: refreshed ${relativeTime(new Date(page.at).toISOString())}` : 'Loading…'}
         </Text>
       </Group>
       {classifiers && classifiers.length > 0 && (
-        <UploadPanel
-          classifiers={classifiers}
-          onStarted={() => {
-            // The new run is at the top of the first page; show it without waiting for the next poll.
-            if (pageIndex === 0) refresh();
-            else setPageIndex(0);
-          }}
-        />
+        <StableUploadPanel classifiers={classifiers} onStarted={onStarted} />
       )}
-      <Group gap="sm" align="end" role="search" aria-label="Filter runs">
-        <Select
-          label="Status"
-          placeholder="Any status"
-          data={RUN_STATUSES}
-          value={status ?? null}
-          onChange={(v) => setFilter('status', v)}
-          clearable
-          w={170}
-        />
-        <Select
-          label="Classifier"
-          placeholder="Any classifier"
-          data={(classifiers ?? []).map((c) => ({ value: c.id, label: c.name }))}
-          value={classifierId ?? null}
-          onChange={(v) => setFilter('classifier', v)}
-          clearable
-          searchable
-          w={220}
-        />
-        <TextInput
-          label="File name contains"
-          placeholder="e.g. invoice"
-          value={nameInput}
-          onChange={(e) => setNameInput(e.currentTarget.value)}
-          w={220}
-        />
-        {filtered && (
-          <Button variant="subtle" onClick={() => navigate('/runs', { replace: true })}>
-            Clear filters
-          </Button>
-        )}
-      </Group>
+      <StableFilterBar
+        filters={filters}
+        classifiers={classifiers ?? NO_CLASSIFIERS}
+        typeOptions={typeOptions}
+        onChange={setFilter}
+        onClear={filtered ? clearFilters : null}
+      />
       {error && (
         <Alert color="red" title="Could not load runs" role="alert">
           {error}
         </Alert>
       )}
       {!page && !error && <Loader aria-label="Loading runs" />}
-      {page && page.runs.length === 0 && pageIndex === 0 && (
+      {page && !loading && page.runs.length === 0 && pageIndex === 0 && (
         <RunsEmptyState filtered={filtered} hasClassifiers={(classifiers ?? []).length > 0} />
       )}
       {page && page.runs.length > 0 && (
-        <Table highlightOnHover striped="even" aria-label="Classify runs" verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>File</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Type</Table.Th>
-              <Table.Th>Confidence</Table.Th>
-              <Table.Th>Review</Table.Th>
-              <Table.Th>Classifier</Table.Th>
-              <Table.Th>Created</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {page.runs.map((r) => {
-              const detail = page.details.get(r.id);
-              return (
-                <Table.Tr
-                  key={r.id}
-                  onClick={() => open(r.id)}
-                  style={{ cursor: 'pointer' }}
-                  data-run-id={r.id}
-                >
-                  <Table.Td maw={260} style={{ overflowWrap: 'anywhere' }}>
-                    <Link
-                      to={`/runs/${r.id}`}
-                      onClick={(e) => {
-                        e.stopPropagation();
-                        if (!e.metaKey && !e.ctrlKey) setRunSequence(page.runs.map((x) => x.id));
-                      }}
-                    >
-                      {r.file?.name ?? r.id}
-                    </Link>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={r.status} />
-                  </Table.Td>
-                  <Table.Td>
-                    {detail?.output?.type ?? (
-                      <Text size="sm" c="dimmed" title={r.failureMessage ?? undefined}>
-                        {r.failureReason ?? '—'}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{detail?.output ? percent(detail.output.confidence) : '—'}</Table.Td>
-                  <Table.Td>
-                    <ReviewBadges reviewed={r.reviewed} edited={r.edited} />
-                  </Table.Td>
-                  <Table.Td>
-                    {r.classifier?.name ?? '—'}
-                    {r.classifierVersion && (
-                      <Text span size="xs" c="dimmed">
-                        {' '}
-                        {r.classifierVersion.version}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td title={formatTime(r.createdAt)}>
-                    <Text size="sm">{relativeTime(r.createdAt, page.at)}</Text>
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
+        <RunsTable
+          runs={page.runs}
+          at={page.at}
+          loading={loading}
+          onOpen={open}
+          onFollowLink={rememberSequence}
+        />
       )}
       {page && (pageIndex > 0 || page.nextPageToken) && (
         <Group justify="space-between">
-          <Button variant="default" disabled={pageIndex === 0} onClick={() => setPageIndex((i) => i - 1)}>
+          <Button
+            variant="default"
+            disabled={pageIndex === 0 || loading}
+            onClick={() => setPaging({ ...current, index: pageIndex - 1 })}
+          >
             Previous page
           </Button>
           <Text size="sm" c="dimmed">
@@ -257,12 +190,14 @@ export function RunsPage() {
           </Text>
           <Button
             variant="default"
-            disabled={!page.nextPageToken}
-            onClick={() => {
-              const next = page.nextPageToken;
-              setTokens((t) => [...t.slice(0, pageIndex + 1), next]);
-              setPageIndex((i) => i + 1);
-            }}
+            disabled={!page.nextPageToken || loading}
+            onClick={() =>
+              setPaging({
+                key: filterKey,
+                tokens: [...current.tokens.slice(0, pageIndex + 1), page.nextPageToken],
+                index: pageIndex + 1,
+              })
+            }
           >
             Next page
           </Button>
