@@ -1,7 +1,7 @@
 /**
- * OCR and PDF text extraction, beside the native tools, measured in the same run on the same files.
+ * OCR beside the native tesseract command, measured in the same run on the same files.
  *
- *   npx tsx bench/ocr.ts                 all 40 receipts and DA-619p.pdf
+ *   npx tsx bench/ocr.ts                 all 40 receipts
  *   npx tsx bench/ocr.ts --receipts 10   fewer receipts
  *
  * (a) OCR quality and latency on ../shared/data/receipts (SROIE 2019 scans with ground truth): each
@@ -11,9 +11,7 @@
  *     reading order, and sequence CER, which counts it.
  * (b) OCR throughput with both cores busy: every receipt queued at once on two engines, pages/second,
  *     beside two `tesseract` processes at a time (OMP_THREAD_LIMIT=1: one core each, as STACK.md says).
- * (c) PDF text: pages/second on parse-corpus/pdf/DA-619p.pdf, Docsort (pdf.js) beside poppler's
- *     `pdftotext` (when installed), one at a time and two at a time; Docsort's pair runs in two isolated
- *     parser processes, as the server parses.
+ * PDF text beside poppler's `pdftotext` is measured by bench/pdf-text.ts.
  *
  * Each Docsort measurement runs in a fresh process (this file with --job), so its peak memory (maxRSS,
  * worker threads included) is its own. Peak memory of a native process is its VmHWM, polled from /proc.
@@ -22,11 +20,9 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDocumentParser } from '../src/adapters/parsers/index.js';
-import { createIsolatedParser } from '../src/adapters/parsers/isolation/isolated-parser.js';
 import { findNativeTesseract } from '../src/adapters/parsers/ocr/native-engine.js';
 import type { DocumentParser } from '../src/ports/parser.js';
 import {
@@ -38,16 +34,14 @@ import {
   sequenceErrors,
   sum,
 } from '../test/fixtures/ocr-accuracy.js';
+import { runMeasured } from './measure.js';
 
-const PDF = fileURLToPath(new URL('../../shared/data/parse-corpus/pdf/DA-619p.pdf', import.meta.url));
 const LIMITS = { maxPages: 5000, timeoutMs: 600_000 };
 
 interface Figures {
   /** Seconds per item, one at a time; or the whole run for throughput jobs. */
   seconds: number;
   items: number;
-  /** Pages per item (PDF). */
-  pages?: number;
   line?: ErrorCount;
   sequence?: ErrorCount;
   peakMb: number;
@@ -69,13 +63,11 @@ if (option('--job')) {
 
 async function main(): Promise<void> {
   const native = findNativeTesseract();
-  const pdftotext = onPath('pdftotext');
   const receipts = listReceipts(receiptCount);
   const version = native ? execFileSync(native, ['--version'], { encoding: 'utf8' }).split('\n')[0] : null;
   console.log(
-    `${receipts.length} receipts, ${availableParallelism()} cores, native: ${version ?? 'not installed'}`,
+    `${receipts.length} receipts, ${availableParallelism()} cores, native: ${version ?? 'not installed'}\n`,
   );
-  console.log(`pdftotext: ${pdftotext ? 'installed' : 'not installed'}\n`);
 
   console.log('(a) OCR one receipt at a time          line CER  seq. CER   s/receipt  peak MB');
   report('Docsort, tesseract.js', await job('ocr-seq:tesseract.js'));
@@ -90,14 +82,6 @@ async function main(): Promise<void> {
     throughput('Docsort, native engine x2', await job('ocr-par:native'));
     throughput('tesseract command x2', await nativeReceipts(native, receipts, 2));
   }
-
-  console.log('\n(c) PDF text, DA-619p.pdf                pages/s   peak MB');
-  throughput('Docsort (pdf.js), one file', await job('pdf-seq'));
-  throughput('Docsort, two files, two processes', await job('pdf-par'));
-  if (pdftotext) {
-    throughput('pdftotext, one file', await pdftotextRuns(1));
-    throughput('pdftotext, two files at once', await pdftotextRuns(2));
-  }
 }
 
 function report(label: string, f: Figures): void {
@@ -108,9 +92,8 @@ function report(label: string, f: Figures): void {
 }
 
 function throughput(label: string, f: Figures): void {
-  const pages = f.items * (f.pages ?? 1);
   console.log(
-    `  ${label.padEnd(36)} ${(pages / f.seconds).toFixed(1).padStart(9)} ${f.peakMb.toFixed(0).padStart(9)}`,
+    `  ${label.padEnd(36)} ${(f.items / f.seconds).toFixed(1).padStart(9)} ${f.peakMb.toFixed(0).padStart(9)}`,
   );
 }
 
@@ -149,31 +132,6 @@ async function runJob(name: string): Promise<Figures> {
     const seconds = (performance.now() - started) / 1000;
     await parser.close?.();
     return { seconds, items: receipts.length, ...accuracy(receipts, texts), peakMb: peakMb() };
-  }
-  if (kind === 'pdf-seq') {
-    const parser = createDocumentParser();
-    const bytes = readFileSync(PDF);
-    const started = performance.now();
-    const doc = await parser.parse({ bytes, fileName: 'DA-619p.pdf', limits: LIMITS });
-    const seconds = (performance.now() - started) / 1000;
-    await parser.close?.();
-    return { seconds, items: 1, pages: doc.pages.length, peakMb: peakMb() };
-  }
-  if (kind === 'pdf-par') {
-    const parser = createIsolatedParser({ processes: 2 });
-    const bytes = readFileSync(PDF);
-    // Both processes started and warm: process start-up is paid once per server, not per file.
-    const warm = new TextEncoder().encode('warm');
-    await Promise.all([1, 2].map(() => parser.parse({ bytes: warm, fileName: 'warm.txt', limits: LIMITS })));
-    const watcher = watchDescendants();
-    const started = performance.now();
-    const docs = await Promise.all(
-      [1, 2].map(() => parser.parse({ bytes, fileName: 'DA-619p.pdf', limits: LIMITS })),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const childPeak = watcher.stop();
-    await parser.close?.();
-    return { seconds, items: 2, pages: docs[0]!.pages.length, peakMb: peakMb() + childPeak };
   }
   throw new Error(`unknown job ${name}`);
 }
@@ -232,83 +190,4 @@ async function nativeReceipts(
   const seconds = (performance.now() - started) / 1000;
   // Processes at once share the machine: their peaks add up.
   return { seconds, items: receipts.length, ...accuracy(receipts, texts), peakMb: peak * parallel };
-}
-
-async function pdftotextRuns(parallel: number): Promise<Figures> {
-  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [PDF], { encoding: 'utf8' }))?.[1] ?? 0);
-  const started = performance.now();
-  const runs = await Promise.all(
-    Array.from({ length: parallel }, () => runMeasured('pdftotext', [PDF, '-'], process.env)),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { seconds, items: parallel, pages, peakMb: runs.reduce((total, run) => total + run.peakMb, 0) };
-}
-
-/** Runs a command to completion, polling its high-water resident memory (VmHWM) from /proc. */
-function runMeasured(
-  command: string,
-  commandArgs: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ stdout: string; peakMb: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'ignore'] });
-    const chunks: Buffer[] = [];
-    let peakKb = 0;
-    const poll = setInterval(() => {
-      void readFile(`/proc/${child.pid}/status`, 'utf8').then(
-        (status) => {
-          peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-        },
-        () => {},
-      );
-    }, 10);
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearInterval(poll);
-      if (code !== 0) reject(new Error(`${command} exited with code ${code}`));
-      else resolve({ stdout: Buffer.concat(chunks).toString('utf8'), peakMb: peakKb / 1024 });
-    });
-  });
-}
-
-/** Peak resident memory of this process's children together (the isolated parser's processes). */
-function watchDescendants(): { stop(): number } {
-  let peak = 0;
-  const timer = setInterval(() => {
-    let total = 0;
-    for (const pid of childPids(process.pid)) {
-      try {
-        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-        total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-      } catch {
-        // exited between listing and reading
-      }
-    }
-    peak = Math.max(peak, total);
-  }, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      return peak;
-    },
-  };
-}
-
-function childPids(pid: number): number[] {
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return children ? children.split(' ').map(Number) : [];
-  } catch {
-    return [];
-  }
-}
-
-function onPath(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,45 +3,54 @@
  * time budget, and enforces the page limit. Every failure leaves as a ParseFailure (spec §5.2).
  */
 
-import type { DocumentParser, ParsedDocument, ParseInput } from '../../ports/parser.js';
+import {
+  type DocumentParser,
+  type ParsedDocument,
+  ParseFailure,
+  type ParseInput,
+} from '../../ports/parser.js';
 import type { AnyFormatParser } from './container-parser.js';
-import { parseCsv } from './csv.js';
 import { withDeadline } from './deadline.js';
 import { type Format, sniffFile } from './detect.js';
-import { parseDocx } from './docx.js';
-import { parseEml } from './eml.js';
 import { asParseFailure, emptyFile, noText, timedOut, tooManyPages, unsupportedType } from './failures.js';
-import { parseHtml } from './html.js';
-import { parseImage } from './image.js';
 import { createOcrEngine } from './ocr/create-engine.js';
 import type { OcrEngine } from './ocr/engine.js';
 import { createPageOcr, type OcrSettings } from './ocr/page-ocr.js';
-import { type DocumentParserOptions, resolveOcrOptions } from './parser-options.js';
-import { parsePdf } from './pdf.js';
-import { parsePptx } from './pptx.js';
-import { parseText } from './text.js';
-import { parseXlsx } from './xlsx.js';
-import { parseXml } from './xml.js';
+import type { PageShard, ShardReader } from './page-shard.js';
+import {
+  type ContainerLimits,
+  type DocumentParserOptions,
+  resolveContainerLimits,
+  resolveOcrOptions,
+  withContainerLimits,
+} from './parser-options.js';
 
-const PARSERS: Record<Format, AnyFormatParser> = {
-  pdf: parsePdf,
-  text: parseText,
-  markdown: parseText,
-  csv: parseCsv,
-  tsv: parseCsv,
-  html: parseHtml,
-  xml: parseXml,
-  docx: parseDocx,
-  xlsx: parseXlsx,
-  pptx: parsePptx,
-  eml: parseEml,
-  image: parseImage,
+/**
+ * Each format's parser, imported on the first file of that format: mammoth, exceljs, mailparser, jszip and
+ * html-to-text (pdf.js, sharp and tesseract.js load later still, in their parsers) would otherwise double a
+ * parser process's start-up time and memory before it has seen a single file.
+ */
+const PARSERS: Record<Format, () => Promise<AnyFormatParser>> = {
+  pdf: () => import('./pdf.js').then((m) => m.parsePdf),
+  text: () => import('./text.js').then((m) => m.parseText),
+  markdown: () => import('./text.js').then((m) => m.parseText),
+  csv: () => import('./csv.js').then((m) => m.parseCsv),
+  tsv: () => import('./csv.js').then((m) => m.parseCsv),
+  html: () => import('./html.js').then((m) => m.parseHtml),
+  xml: () => import('./xml.js').then((m) => m.parseXml),
+  docx: () => import('./docx.js').then((m) => m.parseDocx),
+  xlsx: () => import('./xlsx.js').then((m) => m.parseXlsx),
+  pptx: () => import('./pptx.js').then((m) => m.parsePptx),
+  eml: () => import('./eml.js').then((m) => m.parseEml),
+  image: () => import('./image.js').then((m) => m.parseImage),
 };
 
 export type { DocumentParserOptions } from './parser-options.js';
 
-export function createDocumentParser(options: DocumentParserOptions = {}): DocumentParser {
+/** The in-process parser; parser processes also read shards of a PDF split across them (page-shard.ts). */
+export function createDocumentParser(options: DocumentParserOptions = {}): DocumentParser & ShardReader {
   const ocr = resolveOcrOptions(options);
+  const containerLimits = resolveContainerLimits(options);
   // Creating the engine starts nothing: its workers start with the first page that needs OCR.
   const engine = createOcrEngine(ocr.engine);
   return {
@@ -51,7 +60,11 @@ export function createDocumentParser(options: DocumentParserOptions = {}): Docum
     },
     // The port promises ParseFailure only: whatever else escapes (a bug, a library surprise) is wrapped.
     parse: (input) =>
-      parseDocument(input, engine, ocr.settings).catch((error: unknown) => {
+      parseDocument(input, engine, ocr.settings, containerLimits, null).catch((error: unknown) => {
+        throw asParseFailure(error);
+      }),
+    parseShard: (input, shard) =>
+      parseDocument(input, engine, ocr.settings, containerLimits, shard).catch((error: unknown) => {
         throw asParseFailure(error);
       }),
     close: () => engine.close(),
@@ -62,18 +75,25 @@ async function parseDocument(
   input: ParseInput,
   engine: OcrEngine,
   settings: OcrSettings,
+  containerLimits: ContainerLimits,
+  shard: PageShard | null,
 ): Promise<ParsedDocument> {
-  const { bytes, fileName, limits } = input;
+  const { bytes, fileName } = input;
+  const limits = withContainerLimits(input.limits, containerLimits);
   if (bytes.length === 0) throw emptyFile();
   const sniffed = sniffFile(bytes, fileName, input.mimeType);
   if (!sniffed.supported) throw sniffed.failure?.(fileName) ?? unsupportedType(sniffed.label, fileName);
   const { format, type } = sniffed;
+  if (shard && format !== 'pdf') {
+    throw new ParseFailure('INTERNAL_ERROR', `Only PDFs are split across parser processes, not ${format}.`);
+  }
   const ocr = createPageOcr(engine, settings, limits);
   const output = await withDeadline(
     limits.timeoutMs,
     () => timedOut(limits.timeoutMs),
-    (signal) =>
-      PARSERS[format]({
+    async (signal) => {
+      const parseFormat = await PARSERS[format]();
+      return parseFormat({
         bytes,
         format,
         password: input.password ?? null,
@@ -81,10 +101,13 @@ async function parseDocument(
         limits,
         signal,
         ocr,
-      }),
+        ...(shard ? { shard } : {}),
+      });
+    },
   );
   const { pages, ...extras } = Array.isArray(output) ? { pages: output } : output;
-  if (pages.length === 0) throw noText('file');
+  // A shard of a short PDF may hold no page at all; the merged document is checked instead.
+  if (pages.length === 0 && !shard) throw noText('file');
   // Formats without real pages are split into ~3,000-character pages, so the limit applies to those too.
   if (pages.length > limits.maxPages) {
     throw tooManyPages(

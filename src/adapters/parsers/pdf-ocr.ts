@@ -40,19 +40,49 @@ export interface CanvasFactory {
 export type LayerQuality = 'usable' | 'short' | 'junk' | 'empty';
 
 export function judgeTextLayer(text: string): LayerQuality {
-  const chars = Array.from(text.replace(/\s+/g, ''));
-  if (chars.length === 0) return 'empty';
+  let total = 0;
   let words = 0;
   let junk = 0;
   let punctuation = 0;
-  for (const char of chars) {
-    if (/[\p{L}\p{N}]/u.test(char)) words++;
-    else if (/[\uFFFD\p{Co}\p{Cn}\p{Cc}]/u.test(char)) junk++;
-    else if (/\p{P}/u.test(char)) punctuation++;
+  for (const char of text) {
+    const kind = charKind(char);
+    if (kind === SPACE) continue;
+    total++;
+    if (kind === WORD) words++;
+    else if (kind === JUNK) junk++;
+    else if (kind === PUNCTUATION) punctuation++;
   }
-  if (junk > chars.length * MAX_JUNK_SHARE) return 'junk';
-  if (words < (chars.length - punctuation) * MIN_WORD_SHARE) return 'junk';
+  if (total === 0) return 'empty';
+  if (junk > total * MAX_JUNK_SHARE) return 'junk';
+  if (words < (total - punctuation) * MIN_WORD_SHARE) return 'junk';
   return words < SHORT_LAYER ? 'short' : 'usable';
+}
+
+const SPACE = 1;
+const WORD = 2;
+const JUNK = 3;
+const PUNCTUATION = 4;
+const OTHER = 5;
+
+/** Kinds of the Basic Multilingual Plane's characters, filled in as they are met (0: not yet known). */
+const bmpKinds = new Uint8Array(0x10000);
+
+/** Every character of every page is judged: the Unicode-class regexes run once per distinct character. */
+function charKind(char: string): number {
+  const code = char.length === 1 ? char.charCodeAt(0) : -1;
+  const known = code >= 0 ? bmpKinds[code]! : 0;
+  if (known !== 0) return known;
+  const kind = /\s/u.test(char)
+    ? SPACE
+    : /[\p{L}\p{N}]/u.test(char)
+      ? WORD
+      : /[\uFFFD\p{Co}\p{Cn}\p{Cc}]/u.test(char)
+        ? JUNK
+        : /\p{P}/u.test(char)
+          ? PUNCTUATION
+          : OTHER;
+  if (code >= 0) bmpKinds[code] = kind;
+  return kind;
 }
 
 export interface PdfPageOcrInput {

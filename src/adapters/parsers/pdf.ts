@@ -4,41 +4,17 @@
  * in which even OCR finds nothing fails with OCR_ERROR.
  */
 
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
 import { type ParsedPage, ParseFailure } from '../../ports/parser.js';
 import { tooManyPages } from './failures.js';
 import type { FormatParser } from './format-parser.js';
 import { nothingLegible } from './ocr/page-ocr.js';
+import { inShard } from './page-shard.js';
 import { type CanvasFactory, readPdfPage } from './pdf-ocr.js';
 import { isTextItem, joinTextItems } from './pdf-text.js';
+import { loadPdfJs, packageDir } from './pdfjs.js';
 
-type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-
-let pdfjs: Promise<PdfJs> | undefined;
-
-/** Loaded on first use: 2 MB of pdf.js has no business in processes that never see a PDF. */
-function loadPdfJs(): Promise<PdfJs> {
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs').then((module) => {
-    // Node has no Worker here: pdf.js runs its worker code in this thread (its "fake worker"), importing it
-    // from workerSrc. Pin that to the package's own file so a bundler or another cwd cannot break the default.
-    module.GlobalWorkerOptions.workerSrc = pathToFileURL(packageFile('legacy/build/pdf.worker.mjs')).href;
-    return module;
-  });
-  return pdfjs;
-}
-
-function packageFile(relative: string): string {
-  const packageJson = createRequire(import.meta.url).resolve('pdfjs-dist/package.json');
-  return path.join(path.dirname(packageJson), relative);
-}
-
-/** pdf.js wants directories as strings ending in "/" (it reads them with fs in Node). */
-const packageDir = (relative: string): string => packageFile(relative).split(path.sep).join('/') + '/';
-
-export const parsePdf: FormatParser = async ({ bytes, password, maxPages, signal, ocr }) => {
+export const parsePdf: FormatParser = async ({ bytes, password, maxPages, signal, ocr, shard }) => {
   const { getDocument, VerbosityLevel } = await loadPdfJs();
   const task = getDocument({
     // A copy: pdf.js transfers the buffer to its worker side (detaching the caller's bytes) and refuses Buffers.
@@ -60,6 +36,7 @@ export const parsePdf: FormatParser = async ({ bytes, password, maxPages, signal
     if (document.numPages > maxPages) throw tooManyPages(document.numPages, maxPages);
     const pages: ParsedPage[] = [];
     for (let pageNumber = 1; pageNumber <= document.numPages; pageNumber++) {
+      if (shard && !inShard(pageNumber, shard)) continue;
       // pdf.js's in-thread worker talks through microtasks only; yielding a macrotask lets the deadline
       // timer (and the rest of the process) run between pages.
       await nextMacrotask();
@@ -71,7 +48,7 @@ export const parsePdf: FormatParser = async ({ bytes, password, maxPages, signal
       pages.push(await readPdfPage({ page, pageNumber, text, canvasFactory, ocr, signal }));
       page.cleanup();
     }
-    if (pages.every((page) => page.text === '')) throw nothingLegible('PDF');
+    if (!shard && pages.every((page) => page.text === '')) throw nothingLegible('PDF');
     return pages;
   } catch (error) {
     throw pdfFailure(error);

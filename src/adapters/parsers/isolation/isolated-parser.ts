@@ -8,6 +8,10 @@
  *
  * Processes start on demand up to `processes`, are reused, and are replaced after a crash, a kill, or when
  * they come back from a file holding more than half their memory allowance.
+ *
+ * A PDF that arrives while other processes are free (or not started yet) is split across them by pages
+ * (page-shard.ts): a 600-page report on an idle server is read by every core, not one. Files that arrive
+ * later wait for a process as usual; nothing is split while files are queued.
  */
 
 import { availableParallelism } from 'node:os';
@@ -19,6 +23,7 @@ import {
 } from '../../../ports/parser.js';
 import { sniffFile } from '../detect.js';
 import { findNativeTesseract } from '../ocr/native-engine.js';
+import { mergeShards } from '../page-shard.js';
 import type { DocumentParserOptions } from '../parser-options.js';
 import { childCommand, defaultEntry } from './child-command.js';
 import { type GuardFile, writeOfflineGuard } from './offline-guard.js';
@@ -33,10 +38,14 @@ export interface IsolatedParserOptions extends DocumentParserOptions {
   killGraceMs?: number;
   /** The script each process runs: the real parser by default; tests give one that misbehaves. */
   entry?: URL;
+  /** Split a PDF of at least this many bytes across free processes by pages; 0 never splits. Default 64 KB. */
+  splitPdfMinBytes?: number;
 }
 
 export const DEFAULT_PARSER_MEMORY_MB = 1536;
 const DEFAULT_KILL_GRACE_MS = 2000;
+/** Below this a PDF has few pages (or one scan): opening it in a second process would cost more than it saves. */
+const DEFAULT_SPLIT_PDF_MIN_BYTES = 64 * 1024;
 
 interface Waiter {
   resolve: (handle: ParserProcessHandle) => void;
@@ -44,7 +53,15 @@ interface Waiter {
 }
 
 export function createIsolatedParser(options: IsolatedParserOptions = {}): DocumentParser {
-  const { entry, killGraceMs, processes: wanted, memoryMb: memory, ...parserOptions } = options;
+  const {
+    entry,
+    killGraceMs,
+    processes: wanted,
+    memoryMb: memory,
+    splitPdfMinBytes,
+    ...parserOptions
+  } = options;
+  const splitMinBytes = splitPdfMinBytes ?? DEFAULT_SPLIT_PDF_MIN_BYTES;
   const processes = Math.max(1, wanted ?? availableParallelism());
   const memoryMb = memory ?? DEFAULT_PARSER_MEMORY_MB;
   if (parserOptions.ocrEngine === 'native' && !findNativeTesseract()) {
@@ -76,18 +93,39 @@ export function createIsolatedParser(options: IsolatedParserOptions = {}): Docum
     });
   };
 
-  const acquire = (): Promise<ParserProcessHandle> => {
-    if (closed) return Promise.reject(new ParseFailure('INTERNAL_ERROR', 'The parser is shut down.'));
+  /** An idle process, or a new one while the pool is below its size; null when all are busy. */
+  const takeFree = (): ParserProcessHandle | null => {
     while (idle.length > 0) {
       const handle = idle.pop()!;
-      if (handle.alive) return Promise.resolve(handle);
+      if (handle.alive) return handle;
       running--;
     }
     if (running < processes) {
       running++;
-      return Promise.resolve(start());
+      return start();
     }
+    return null;
+  };
+
+  const acquire = (): Promise<ParserProcessHandle> => {
+    if (closed) return Promise.reject(new ParseFailure('INTERNAL_ERROR', 'The parser is shut down.'));
+    const free = takeFree();
+    if (free) return Promise.resolve(free);
     return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+  };
+
+  /** The other processes that are free right now, for the shards of a PDF; never waits for one. */
+  const helpersFor = (input: ParseInput): ParserProcessHandle[] => {
+    if (splitMinBytes <= 0 || input.bytes.length < splitMinBytes) return [];
+    const sniffed = sniffFile(input.bytes, input.fileName, input.mimeType);
+    if (!sniffed.supported || sniffed.format !== 'pdf') return [];
+    const helpers: ParserProcessHandle[] = [];
+    while (helpers.length < processes - 1) {
+      const free = takeFree();
+      if (!free) break;
+      helpers.push(free);
+    }
+    return helpers;
   };
 
   const release = async (handle: ParserProcessHandle): Promise<void> => {
@@ -112,10 +150,16 @@ export function createIsolatedParser(options: IsolatedParserOptions = {}): Docum
     },
     async parse(input: ParseInput): Promise<ParsedDocument> {
       const handle = await acquire();
+      const handles = [handle, ...helpersFor(input)];
       try {
-        return await handle.parse(input);
+        if (handles.length === 1) return await handle.parse(input);
+        // Every shard runs to its end (or its own deadline), so no process is released still working.
+        const count = handles.length;
+        return mergeShards(
+          await Promise.allSettled(handles.map((each, index) => each.parse(input, { index, count }))),
+        );
       } finally {
-        await release(handle);
+        await Promise.all(handles.map(release));
       }
     },
     async close() {

@@ -8,6 +8,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { type ParsedDocument, ParseFailure, type ParseInput } from '../../../ports/parser.js';
 import { timedOut } from '../failures.js';
+import type { PageShard } from '../page-shard.js';
 import type { ChildCommand } from './child-command.js';
 import type { FromChild, ToChild } from './messages.js';
 
@@ -67,8 +68,8 @@ export class ParserProcessHandle {
     return !this.exited && !this.killed;
   }
 
-  /** Parses one file in the process; rejects with a ParseFailure for every kind of failure. */
-  async parse(input: ParseInput): Promise<ParsedDocument> {
+  /** Parses one file (or one shard of a PDF) in the process; rejects with a ParseFailure for every failure. */
+  async parse(input: ParseInput, shard?: PageShard): Promise<ParsedDocument> {
     this.busy();
     // What the process printed for an earlier file says nothing about this one.
     this.stderrTail = '';
@@ -108,7 +109,7 @@ export class ParserProcessHandle {
         this.onExit = (code, signal) => {
           if (settle()) reject(this.crashFailure(code, signal));
         };
-        const request: ToChild = { type: 'parse', id, input };
+        const request: ToChild = { type: 'parse', id, input, ...(shard ? { shard } : {}) };
         this.child.send(request, (error) => {
           if (error)
             fail(
