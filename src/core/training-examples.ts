@@ -31,8 +31,10 @@ const INLINE_FEATURIZE_LIMIT = 50;
  */
 const WEAK_CONFIDENCE = 0.8;
 const WEAK_MIN_PER_CLASS = 5;
-const WEAK_MAX = 2000;
+const WEAK_MAX = 1000;
 const WEAK_REFRESH_MS = 60_000;
+/** Classifier example sets kept in memory per process (each up to a few MB of term counts). */
+const EXAMPLE_CACHE_SIZE = 64;
 
 export async function enqueueLearning(
   deps: CoreDeps,
@@ -173,7 +175,7 @@ export class TrainingExampleStore {
     if (!entry || entry.signature !== signature) {
       entry = { signature, examples: await this.build(scope, key, memory, weak) };
       this.cache.set(cacheKey, entry);
-      if (this.cache.size > 256) this.cache.delete(this.cache.keys().next().value ?? '');
+      if (this.cache.size > EXAMPLE_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value ?? '');
     }
     const examples = entry.examples;
     if (!examples || !scope.excludeFileId) return examples;
@@ -234,7 +236,7 @@ export class TrainingExampleStore {
     );
   }
 
-  /** Confidently classified, unreviewed runs of this classifier; never an evaluation run's. */
+  /** Confidently classified, unreviewed runs of this classifier (the newest WEAK_MAX); never an evaluation run's. */
   private async weakCandidates(scope: ExampleScope): Promise<CandidateExample[]> {
     const runs = await this.deps.db
       .selectFrom('classify_runs as r')

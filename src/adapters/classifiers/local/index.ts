@@ -98,7 +98,7 @@ export const createLocalClassifier = (options: LocalClassifierOptions = {}): Doc
     const cacheKey = `${key}:${examples.version}`;
     let learned = learnedCache.get(cacheKey);
     if (!learned) {
-      learned = trainLearnedModel(model.profiles, examples);
+      learned = trainLearnedModel(model.profiles, examples, parameters.nearestWeight > 0);
       learnedCache.set(cacheKey, learned);
       if (learnedCache.size > LEARNED_CACHE_SIZE) learnedCache.delete(learnedCache.keys().next().value ?? '');
     }

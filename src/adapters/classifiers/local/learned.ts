@@ -89,6 +89,8 @@ const vectorOf = (terms: Record<string, number>, idf: Map<string, number>, fallb
 export const trainLearnedModel = (
   profiles: readonly ClassProfile[],
   examples: TrainingExamples,
+  /** Keep each example's vector for the nearest-example similarity (memory grows with the examples). */
+  keepVectors = true,
 ): LearnedModel => {
   const indexOf = new Map(profiles.map((p, i) => [p.id, i]));
   const usable = examples.items.filter((e) => indexOf.has(e.classificationId));
@@ -105,7 +107,7 @@ export const trainLearnedModel = (
     const i = indexOf.get(e.classificationId) ?? 0;
     const sum = sums[i] ?? new Map<string, number>();
     const vector = vectorOf(e.terms, idf, 0);
-    vectors.push({ classIndex: i, vector });
+    if (keepVectors) vectors.push({ classIndex: i, vector });
     for (const [term, w] of vector) sum.set(term, (sum.get(term) ?? 0) + w);
     sums[i] = sum;
     counts[i] = (counts[i] ?? 0) + 1;
