@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createLocalClassifier } from '../../src/adapters/classifiers/local/index.js';
 import type { ClassificationDefinition } from '../../src/ports/classifier.js';
+import { sharedPath } from '../support/shared-dir.js';
 
 // The development data sits beside the repository: <repo>/../shared/data.
-const dataDir = fileURLToPath(new URL('../../../shared/data/bbc-news', import.meta.url));
+const dataDir = sharedPath('data', 'bbc-news');
 const PER_CLASS = 20;
 
 const CLASSIFICATIONS: ClassificationDefinition[] = [

@@ -12,9 +12,10 @@ import {
 import { compileModel } from '../../src/adapters/classifiers/local/model.js';
 import { DEFAULT_PARAMETERS } from '../../src/adapters/classifiers/local/parameters.js';
 import type { ClassificationDefinition, TrainingExample } from '../../src/ports/classifier.js';
+import { sharedPath } from '../support/shared-dir.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const dataDir = join(root, '../shared/data');
+const dataDir = sharedPath('data');
 
 const CLASSES: ClassificationDefinition[] = [
   { id: 'a', type: 'kind_a', description: 'Documents of the first kind.' },

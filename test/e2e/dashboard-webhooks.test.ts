@@ -14,8 +14,10 @@ import {
   buildDashboard,
   chromiumAvailable,
   collectPageErrors,
+  expectNoHorizontalScroll,
   launchChromium,
   screenshot,
+  signInAs,
 } from './dashboard-support.js';
 
 const available = chromiumAvailable();
@@ -77,21 +79,7 @@ describe.runIf(available).each(backends())('dashboard webhooks in Chromium (%s)'
     expect(errors).toEqual([]);
   });
 
-  async function signIn(p: Page) {
-    await p.goto(`${s.url}/`);
-    await p.getByLabel('API key').fill(s.apiKey);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('heading', { name: 'Runs' }).waitFor();
-  }
-
-  /** Nothing wider than the window: no sideways scrolling at this size. */
-  async function expectNoHorizontalScroll(p: Page) {
-    // A string: the test project has no DOM types; this runs in the page.
-    const { scroll, client } = (await p.evaluate(
-      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
-    )) as { scroll: number; client: number };
-    expect(scroll).toBeLessThanOrEqual(client);
-  }
+  const signIn = (p: Page, key = s.apiKey) => signInAs(p, s.url, key);
 
   it('explains webhooks when there is none, and shows the API validation message at the field', async () => {
     const p = await openPage();

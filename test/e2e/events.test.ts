@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEventsFor } from '../../src/store/events.js';
 import { backends } from '../support/backends.js';
+import { sharedPath } from '../support/shared-dir.js';
 import {
   BASIC_CONFIG,
   INVOICE_TEXT,
@@ -12,14 +11,9 @@ import {
   waitFor,
 } from '../support/test-server.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
 /** The seed page's example payload: the numbered JSON lines after "Payload". */
 function seedPayload(): Record<string, unknown> {
-  const text = fs.readFileSync(
-    path.resolve(here, '../../../shared/spec/seed-classify-run-failed.txt'),
-    'utf8',
-  );
+  const text = fs.readFileSync(sharedPath('spec', 'seed-classify-run-failed.txt'), 'utf8');
   const json = text
     .split('\n')
     .filter((l) => /^\d+/.test(l))
