@@ -211,14 +211,18 @@ export class TrainingExampleStore {
     // Confident runs come and go with every run: they refresh the examples at most once a minute.
     let weakBucket: number | null = null;
     if (weak) {
-      const w = await db
+      // A probe for the tenth such run, not a count: this runs before every classification, and counting
+      // would read every run the classifier ever had.
+      const tenth = await db
         .selectFrom('classify_runs')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .select('id')
         .where('classifier_id', '=', scope.classifierId)
-        .where('status', '=', 'PROCESSED')
         .where('reviewed', '=', 0)
+        .where('status', '=', 'PROCESSED')
+        .limit(1)
+        .offset(2 * WEAK_MIN_PER_CLASS - 1)
         .executeTakeFirst();
-      if (Number(w?.n ?? 0) >= 2 * WEAK_MIN_PER_CLASS) {
+      if (tenth !== undefined) {
         weakBucket = Math.floor(this.deps.clock.now().getTime() / WEAK_REFRESH_MS);
       }
     }

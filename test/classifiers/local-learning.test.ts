@@ -29,7 +29,7 @@ const example = (id: string, classificationId: string, text: string): TrainingEx
 };
 
 describe('learning from examples: the pieces', () => {
-  it('featurizes stemmed words, title words double, repeated word pairs and layout cues', () => {
+  it('featurizes stemmed words, title words double, repeated word pairs, function words, layout cues and page shape', () => {
     const f = featurize([
       {
         pageNumber: 1,
@@ -40,6 +40,11 @@ describe('learning from examples: the pieces', () => {
     expect(f.terms['park permit']).toBe(1);
     expect(Object.keys(f.terms).some((k) => k.startsWith('#cue:'))).toBe(true);
     expect(f.wordCount).toBeGreaterThan(5);
+    // Function words and the page's shape: what tells a memo from a report when the topic is the same.
+    expect(f.terms['~all']).toBe(1);
+    expect(f.terms['#lead:to']).toBe(1);
+    expect(f.terms['#lead:subject']).toBe(1);
+    expect(Object.keys(f.terms).filter((k) => /^#(short|digits|upper|length):\d$/.test(k))).toHaveLength(4);
     expect(featurize([{ pageNumber: 1, text: '' }])).toEqual({ terms: {}, wordCount: 0 });
   });
 

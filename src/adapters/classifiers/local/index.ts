@@ -58,7 +58,7 @@ export const classifyWithModel = (
   if (learned) {
     sims = similarities(
       learned,
-      featurizeTokens(features.pageTokens, features.cues),
+      featurizeTokens(features.pageTokens, features.cues, input.pages),
       parameters.nearestWeight,
     );
     logits = blendLogits(logits, sims, learned.counts, parameters);

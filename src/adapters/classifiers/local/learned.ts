@@ -1,5 +1,7 @@
 import type { ClassifierPage, TrainingExamples } from '../../../ports/classifier.js';
+import { layoutTerms } from './layout-features.js';
 import type { ClassProfile } from './profile.js';
+import { STOPWORDS } from './stopwords.js';
 import { type CueHit, detectCues } from './structural-cues.js';
 import { tokenizePages, type WordToken } from './tokenizer.js';
 
@@ -11,7 +13,7 @@ import { tokenizePages, type WordToken } from './tokenizer.js';
  */
 
 /** Bump when `featurize` changes: stored features of another version are recomputed. */
-export const FEATURES_VERSION = 'lex-1';
+export const FEATURES_VERSION = 'lex-2';
 /** The most frequent terms kept per document: bounds storage and scoring time. */
 const MAX_TERMS = 600;
 const TITLE_WEIGHT = 2;
@@ -21,17 +23,22 @@ export interface Featurized {
   wordCount: number;
 }
 
-/** Stemmed content words (title words counted double), adjacent-word pairs and layout cues. */
+/**
+ * Stemmed content words (title words counted double), adjacent-word pairs, function words ("~dear", "~we":
+ * they tell a letter from a report even where the topic words are the same), layout cues and the page shape
+ * (`layoutTerms`).
+ */
 export const featurize = (pages: readonly ClassifierPage[]): Featurized => {
   const tokens = tokenizePages(pages);
   const wordCount = tokens.reduce((n, t) => (t.isFiller ? n : n + 1), 0);
-  return featurizeTokens(tokens, detectCues(pages, wordCount));
+  return featurizeTokens(tokens, detectCues(pages, wordCount), pages);
 };
 
 /** The same from tokens and cues already computed (the description scorer computes them too). */
 export const featurizeTokens = (
   tokens: readonly WordToken[],
   cues: ReadonlyMap<string, CueHit>,
+  pages: readonly ClassifierPage[],
 ): Featurized => {
   const counts = new Map<string, number>();
   const bump = (key: string, by: number) => counts.set(key, (counts.get(key) ?? 0) + by);
@@ -39,6 +46,7 @@ export const featurizeTokens = (
   let previous: WordToken | null = null;
   for (const token of tokens) {
     if (token.isFiller) {
+      if (STOPWORDS.has(token.surface)) bump(`~${token.surface}`, 1);
       previous = null;
       continue;
     }
@@ -48,6 +56,7 @@ export const featurizeTokens = (
     previous = token;
   }
   for (const [key, hit] of cues) bump(key, Math.min(3, hit.count));
+  layoutTerms(pages, wordCount, bump);
   const kept = [...counts].filter(([key, n]) => n >= 1 || !key.includes(' '));
   const top =
     kept.length > MAX_TERMS
