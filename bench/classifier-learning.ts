@@ -170,14 +170,26 @@ const mean = (xs: Scored[]): Scored => ({
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const SHOTS = [0, 2, 5, 10, 20];
 const SEEDS = [1, 2, 3, 4, 5];
+/** Small sets leave few documents to score per draw: more draws, pooled, keep the figures from being noise. */
+const SMALL_SET_SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+const seedsFor = (d: Dataset) => (d.docs.length < 500 ? SMALL_SET_SEEDS : SEEDS);
+
+/** The draws' predictions as one set (they share the examples-per-class counts), so ECE is not per 20 documents. */
+const pooled = (trials: Trial[]): Trial => ({
+  docs: trials.flatMap((t) => t.docs),
+  sims: new Map(NEAREST_WEIGHTS.map((w) => [w, trials.flatMap((t) => t.sims.get(w) ?? [])])),
+  counts: trials[0]?.counts ?? [],
+});
 
 const trialsFor = (d: Dataset, split: 'fit' | 'report', k: number): Trial[] => {
   const even = d.docs.filter((x) => x.index % 2 === 0);
   const odd = d.docs.filter((x) => x.index % 2 === 1);
-  return SEEDS.map((seed) =>
-    // Fitting draws examples from and scores the even documents; reporting draws from all, scores the rest.
-    split === 'fit' ? trial(d, even, even, k, seed) : trial(d, d.docs, k === 0 ? odd : d.docs, k, seed),
-  ).filter((t) => t.docs.length > 0);
+  return seedsFor(d)
+    .map((seed) =>
+      // Fitting draws examples from and scores the even documents; reporting draws from all, scores the rest.
+      split === 'fit' ? trial(d, even, even, k, seed) : trial(d, d.docs, k === 0 ? odd : d.docs, k, seed),
+    )
+    .filter((t) => t.docs.length > 0);
 };
 
 const fitLearning = (datasets: Dataset[]): LearningParameters => {
@@ -313,7 +325,7 @@ const main = async () => {
   for (const d of datasets) reportWeak(d, params);
   for (const d of datasets) {
     console.log(
-      `\n${d.name} (${d.classes.length} classifications incl. other; ${SEEDS.length} draws per setting)`,
+      `\n${d.name} (${d.classes.length} classifications incl. other; ${seedsFor(d).length} draws per setting, pooled)`,
     );
     console.log('examples/class  scored  accuracy  macro-F1  ECE    train ms');
     for (const k of SHOTS) {
@@ -329,7 +341,7 @@ const main = async () => {
         );
         continue;
       }
-      const m = mean(trials.map((t) => score(t, params, d.classes.length)));
+      const m = score(pooled(trials), params, d.classes.length);
       console.log(
         `${String(k).padStart(14)}  ${String(trials[0]!.docs.length).padStart(6)}  ${pct(m.accuracy).padStart(8)}  ${pct(m.macroF1).padStart(8)}  ${m.ece.toFixed(3)}  ${trainMs.toFixed(1).padStart(8)}`,
       );

@@ -10,18 +10,18 @@ export interface EngineParameters extends ScoringParameters, CalibrationParamete
  * office scans under the news config (all "other"). Refit after changing the knowledge base or the scorer.
  */
 export const DEFAULT_PARAMETERS: EngineParameters = {
-  saturation: 2.2,
-  lengthExponent: 0.5,
-  lengthOffset: 0,
-  massExponent: 0.1,
-  otherBaseline: 0.593,
-  sharedEvidenceWeight: 0.5,
-  confidenceScale: 1.552,
-  confidenceLengthExponent: 0.2,
-  scoreFloor: 0.5,
+  saturation: 0.9,
+  lengthExponent: 1,
+  lengthOffset: 50,
+  massExponent: 0.2,
+  otherBaseline: 0.0144,
+  sharedEvidenceWeight: 0.15,
+  confidenceScale: 1.051,
+  confidenceLengthExponent: 0.3,
+  scoreFloor: 0.02,
   // Fitted with `npx tsx bench/classifier-learning.ts --fit` (2 to 20 examples per class, both sets).
   learnedScale: 60,
   learnedHalfWeight: 4,
-  descriptionFade: 0.75,
+  descriptionFade: 0.5,
   nearestWeight: 0,
 };

@@ -38,7 +38,9 @@ export const WEIGHTS = {
   rule: 2.5,
   knowledgeCore: 1.5,
   knowledgeTerm: 0.7,
-  knowledgeCue: 1,
+  // Layout says more than vocabulary about what kind of document something is (a memo about a report is
+  // a memo): at 1.5 rather than 1, with the scorer refitted, Tobacco's held-out half went from 45% to 52%.
+  knowledgeCue: 1.5,
   /** A term's weight never exceeds this, however many sources name it. */
   cap: 4,
   /** Frequent English words keep this share of their weight. */

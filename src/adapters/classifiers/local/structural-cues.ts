@@ -42,6 +42,12 @@ export interface CueDefinition {
   label: string;
   /** Occurrences needed on one page before the cue counts. */
   minCount: number;
+  /**
+   * Where it sits says what the document is: a "MEMORANDUM" or To:/From: block heading the first page
+   * makes a memo, the same words further down may be a quoted one. Found within the first lines of the
+   * first page, the cue counts this much more.
+   */
+  headingBonus?: number;
   find: (text: string) => { count: number; sample: string | null };
 }
 
@@ -84,6 +90,7 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     id: 'header-block',
     label: 'To:/From:/Subject: header lines',
     minCount: 2,
+    headingBonus: 2,
     find: countDistinct(/^[\s"'“”‘’.,:;*]{0,3}(from|to|subject|subj|date|cc|re)\s*[:;.]/gim),
   },
   {
@@ -107,6 +114,7 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     id: 'memo-heading',
     label: 'MEMORANDUM heading',
     minCount: 1,
+    headingBonus: 2,
     find: countMatches(/\b(?:memorandum|memo|inter-?office\s+(?:memo|correspondence|communication))\b/gi),
   },
   {
@@ -299,6 +307,18 @@ const FRAGMENTED_MIN_LINES = 8;
 const FRAGMENTED_SHORT_LINE_WORDS = 3;
 const FRAGMENTED_SHARE = 0.65;
 
+/** The first page's opening lines (OCR debris lines of one or two characters are not counted). */
+const HEADING_LINES = 8;
+const headingOf = (text: string): string => {
+  const lines: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!/[A-Za-z]{3}/.test(line)) continue;
+    lines.push(line);
+    if (lines.length >= HEADING_LINES) break;
+  }
+  return lines.join('\n');
+};
+
 const fragmentedShare = (text: string): { lines: number; share: number } => {
   let lines = 0;
   let short = 0;
@@ -317,10 +337,15 @@ export const detectCues = (
   wordCount: number,
 ): Map<string, CueHit> => {
   const hits = new Map<string, CueHit>();
+  const heading = pages.length > 0 ? headingOf(pages[0]!.text) : '';
   for (const cue of CUE_DEFINITIONS) {
-    for (const page of pages) {
-      const { count, sample } = cue.find(page.text);
-      if (count < cue.minCount) continue;
+    for (const [pageIndex, page] of pages.entries()) {
+      const found = cue.find(page.text);
+      if (found.count < cue.minCount) continue;
+      const { sample } = found;
+      let { count } = found;
+      if (cue.headingBonus && pageIndex === 0 && cue.find(heading).count >= cue.minCount)
+        count += cue.headingBonus;
       const term = cueTerm(cue.id);
       const previous = hits.get(term);
       if (previous === undefined) {
