@@ -26,7 +26,7 @@ import {
 } from './parser-options.js';
 
 /**
- * Each format's parser, imported on the first file of that format: mammoth, exceljs, mailparser, jszip and
+ * Each format's parser, imported on the first file of that format: mammoth, mailparser, jszip, our XLSX reader and
  * html-to-text (pdf.js, sharp and tesseract.js load later still, in their parsers) would otherwise double a
  * parser process's start-up time and memory before it has seen a single file.
  */

@@ -1,12 +1,12 @@
 /**
- * Zip-bomb and size guards for the ZIP-based formats, run before mammoth, exceljs or jszip see the file.
- * The sizes in the central directory are the writer's claim, so each entry is also inflated once with its
- * claim as a hard output cap (zlib's maxOutputLength): an entry that declares 1 KB and inflates to 1 GB is
- * stopped at 1 KB + 1, and the libraries only ever inflate entries proven to stay within the limits.
+ * Zip-bomb and size guards for the ZIP-based formats, run before mammoth, jszip or our own XLSX reader see
+ * the file. The sizes in the central directory are the writer's claim, so each entry is also inflated once,
+ * streamed and counted against its claim: an entry that declares 1 KB and inflates to 1 GB is stopped just
+ * past 1 KB, and the readers only ever inflate entries proven to stay within the limits. Streaming keeps
+ * the check's memory at zlib's chunk size instead of the entry's size (a 50 MB sheet used to cost 50 MB).
  */
 
-import { promisify } from 'node:util';
-import { inflateRaw } from 'node:zlib';
+import { createInflateRaw } from 'node:zlib';
 import { ParseFailure, type ParseLimits } from '../../ports/parser.js';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES, DEFAULT_MAX_ZIP_ENTRIES } from './container-parser.js';
 import {
@@ -17,7 +17,21 @@ import {
   ZipFormatError,
 } from './zip-directory.js';
 
-const inflateRawCapped = promisify(inflateRaw);
+class InflatesPastClaim extends Error {}
+
+/** Inflates `data` chunk by chunk, keeping nothing, and fails as soon as the output passes `cap` bytes. */
+const inflateWithin = (data: Uint8Array, cap: number): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const inflate = createInflateRaw();
+    let total = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > cap) inflate.destroy(new InflatesPastClaim());
+    });
+    inflate.on('end', () => resolve());
+    inflate.on('error', reject);
+    inflate.end(data);
+  });
 
 const MB = 1024 * 1024;
 
@@ -64,10 +78,9 @@ async function verifyEntry(bytes: Uint8Array, entry: ZipEntry, what: string): Pr
   }
   if (entry.method !== 8) throw corrupt(what, `entry ${entry.name} uses compression method ${entry.method}`);
   try {
-    // maxOutputLength must be at least 1; an empty entry's deflate stream inflates to nothing anyway.
-    await inflateRawCapped(data, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+    await inflateWithin(data, entry.uncompressedSize);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+    if (error instanceof InflatesPastClaim) {
       throw new ParseFailure(
         'FILE_SIZE_TOO_LARGE',
         `The ${what} has an entry (${entry.name}) that inflates beyond the ${formatBytes(entry.uncompressedSize)} it declares.`,
