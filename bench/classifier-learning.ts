@@ -193,7 +193,8 @@ const trialsFor = (d: Dataset, split: 'fit' | 'report', k: number): Trial[] => {
 };
 
 const fitLearning = (datasets: Dataset[]): LearningParameters => {
-  const trials = datasets.flatMap((d) =>
+  // Each dataset weighs the same, however many draws it has.
+  const perDataset = datasets.map((d) =>
     [2, 5, 10, 20].flatMap((k) => trialsFor(d, 'fit', k).map((t) => ({ t, classes: d.classes.length }))),
   );
   let best: LearningParameters = { ...DEFAULT_PARAMETERS };
@@ -203,7 +204,10 @@ const fitLearning = (datasets: Dataset[]): LearningParameters => {
       for (const learnedHalfWeight of [0.25, 0.5, 1, 2, 4]) {
         for (const descriptionFade of [0, 0.25, 0.5, 0.75, 0.9]) {
           const p = { learnedScale, learnedHalfWeight, descriptionFade, nearestWeight };
-          const loss = mean(trials.map(({ t, classes }) => score(t, p, classes))).nll;
+          const loss =
+            perDataset
+              .map((trials) => mean(trials.map(({ t, classes }) => score(t, p, classes))).nll)
+              .reduce((a, b) => a + b, 0) / perDataset.length;
           if (loss < bestLoss) {
             bestLoss = loss;
             best = p;

@@ -19,8 +19,8 @@ export const DEFAULT_PARAMETERS: EngineParameters = {
   confidenceScale: 1.051,
   confidenceLengthExponent: 0.3,
   scoreFloor: 0.02,
-  // Fitted with `npx tsx bench/classifier-learning.ts --fit` (2 to 20 examples per class, both sets).
-  learnedScale: 60,
+  // Fitted with `npx tsx bench/classifier-learning.ts --fit` (2 to 20 examples per class, both sets weighing the same).
+  learnedScale: 40,
   learnedHalfWeight: 4,
   descriptionFade: 0.5,
   nearestWeight: 0,
