@@ -153,6 +153,36 @@ describe('structural cues', () => {
     expect(cues.has(cueTerm('short-text'))).toBe(true);
   });
 
+  it('finds a newspaper masthead or dateline, but not an e-mail date header', () => {
+    const clipping = detectCues(
+      [{ pageNumber: 1, text: 'DURHAM MORNING HERALD\nDurham, North Carolina\nLung cancer grows silently' }],
+      200,
+    );
+    expect(clipping.get(cueTerm('masthead'))?.sample).toBe('DURHAM MORNING HERALD');
+    const dated = detectCues([{ pageNumber: 1, text: 'SEATTLE P-I, WEDNESDAY, MARCH 31, 1982\nText' }], 200);
+    expect(dated.has(cueTerm('masthead'))).toBe(true);
+    const mail = detectCues(
+      [{ pageNumber: 1, text: 'Sent: Wednesday, March 31, 1999 10:12 AM\nTo: Bob' }],
+      200,
+    );
+    expect(mail.has(cueTerm('masthead'))).toBe(false);
+    expect(
+      detectCues([{ pageNumber: 1, text: 'The Herald reported it.' }], 200).has(cueTerm('masthead')),
+    ).toBe(false);
+  });
+
+  it('counts a memo heading more when it opens the first page', () => {
+    const body = 'The attached report covers the study.\n'.repeat(12);
+    const opening = detectCues([{ pageNumber: 1, text: `MEMORANDUM\nTO: Staff\nFROM: Ann\n${body}` }], 200);
+    const quoted = detectCues([{ pageNumber: 1, text: `${body}MEMORANDUM\nTO: Staff\nFROM: Ann\n` }], 200);
+    expect(opening.get(cueTerm('memo-heading'))?.count).toBeGreaterThan(
+      quoted.get(cueTerm('memo-heading'))?.count ?? 0,
+    );
+    expect(opening.get(cueTerm('header-block'))?.count).toBeGreaterThan(
+      quoted.get(cueTerm('header-block'))?.count ?? 0,
+    );
+  });
+
   it('stays fast on long lines (no quadratic backtracking)', () => {
     const text = `${'word '.repeat(20_000)}\n${' '.repeat(20_000)}x:`;
     const started = performance.now();

@@ -29,6 +29,7 @@ export type CueId =
   | 'measurements'
   | 'report-sections'
   | 'byline'
+  | 'masthead'
   | 'reported-speech'
   | 'exclamations'
   | 'toll-free'
@@ -82,8 +83,16 @@ const countDistinct = (pattern: RegExp) => (text: string) => {
   return { count: seen.size, sample };
 };
 
+// Case matters here: a masthead is a line in capitals.
+const MASTHEAD_NAME =
+  /^[^a-z\n]{0,40}\b(?:TIMES|HERALD|POST|JOURNAL|TRIBUNE|GAZETTE|CHRONICLE|NEWS|COURIER|INQUIRER|EXAMINER|OBSERVER|REGISTER|BULLETIN|GLOBE|DISPATCH|TELEGRAPH|LEDGER|ENQUIRER|STAR|SUN|AGE|WEEK|DAILY|MAGAZINE)\b[^a-z\n]{0,40}$/gm;
 const PRICED_LINE_END = /\s\$?\d[\d,]*\.\d{2}\s*$/;
 const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*';
+// Not after a label: "Sent: Wednesday, March 31, 1999" is an e-mail header, not a newspaper's dateline.
+const FULL_DATELINE = new RegExp(
+  `^[^:\\n]{0,40}?\\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\\s+${MONTH}\\.?\\s+\\d{1,2},?\\s+(?:19|20)\\d{2}\\b`,
+  'gim',
+);
 
 export const CUE_DEFINITIONS: readonly CueDefinition[] = [
   {
@@ -263,6 +272,19 @@ export const CUE_DEFINITIONS: readonly CueDefinition[] = [
     find: countMatches(
       /^\s*by\s+[A-Z][\w.'’]+(?:\s+[A-Z][\w.'’]+){0,3}\s*,?\s*$|^\s*[A-Z][A-Z .]{2,30},?\s+(?:\([A-Z]{2,}\)\s*)?[-—–]\s|\((?:AP|UPI|Reuters|AFP)\)|\b(?:staff writer|correspondent|special to the)\b/gm,
     ),
+  },
+  {
+    id: 'masthead',
+    label: 'newspaper masthead or dateline',
+    minCount: 1,
+    headingBonus: 1,
+    // A paper's name in capitals ("DURHAM MORNING HERALD", "THE WALL STREET JOURNAL") or a full dateline
+    // with the weekday ("WEDNESDAY, MARCH 31, 1982"), as clippings carry them.
+    find: (text) => {
+      const names = countMatches(MASTHEAD_NAME)(text);
+      const dates = countMatches(FULL_DATELINE)(text);
+      return { count: names.count + dates.count, sample: names.sample ?? dates.sample };
+    },
   },
   {
     id: 'reported-speech',

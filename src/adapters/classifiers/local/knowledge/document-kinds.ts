@@ -145,7 +145,7 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
     terms: `said, says, told, according, officials, official, announced, yesterday, last week, reported, reporter,
       editor, press, associated press, reuters, interview, statement, sources, claimed, percent, million, billion,
       county, national, local, sunday, monday, tuesday, wednesday, thursday, friday, saturday, news`,
-    cues: { byline: 2, 'reported-speech': 2 },
+    cues: { byline: 2, 'reported-speech': 2, masthead: 2 },
   },
   {
     id: 'advertisement',
