@@ -51,90 +51,22 @@ const loadFolders = (root: string): LabelledDocument[] => {
   return documents;
 };
 
-const OTHER: ClassificationDefinition = {
-  id: 'other',
-  type: 'other',
-  description: 'Anything that does not fit the other classifications.',
+/** The configs `docsort eval` and the learning bench use too (bench/configs/), written as a user would. */
+const fromConfig = (name: string, folder: string): Dataset => {
+  const { labels, config } = JSON.parse(readFileSync(join(here, 'configs', `${folder}.json`), 'utf8')) as {
+    labels: Record<string, string>;
+    config: { classifications: ClassificationDefinition[] };
+  };
+  return {
+    name,
+    documents: loadFolders(join(dataDir, folder)),
+    classifications: config.classifications,
+    labelToId: labels,
+  };
 };
 
-// Written the way a user would write them: one sentence each, no knowledge of the corpus.
-const bbc = (): Dataset => ({
-  name: 'BBC News',
-  documents: loadFolders(join(dataDir, 'bbc-news')),
-  classifications: [
-    {
-      id: 'business',
-      type: 'business',
-      description: 'Business and economy news: companies, markets, trade, finance and the economy.',
-    },
-    {
-      id: 'entertainment',
-      type: 'entertainment',
-      description: 'Entertainment news: films, music, television, celebrities and awards.',
-    },
-    {
-      id: 'politics',
-      type: 'politics',
-      description: 'Political news: government, elections, political parties, parliament and policy.',
-    },
-    {
-      id: 'sport',
-      type: 'sport',
-      description: 'News articles about sports: matches, players, teams, tournaments and results.',
-    },
-    {
-      id: 'tech',
-      type: 'technology',
-      description: 'Technology news: computers, the internet, mobile phones, software and gadgets.',
-    },
-    OTHER,
-  ],
-  labelToId: {
-    business: 'business',
-    entertainment: 'entertainment',
-    politics: 'politics',
-    sport: 'sport',
-    tech: 'tech',
-  },
-});
-
-const tobacco = (): Dataset => ({
-  name: 'Tobacco (OCR)',
-  documents: loadFolders(join(dataDir, 'tobacco')),
-  classifications: [
-    {
-      id: 'advertisement',
-      type: 'advertisement',
-      description: 'Advertisements and promotional material for products.',
-    },
-    { id: 'email', type: 'email', description: 'E-mail messages.' },
-    { id: 'form', type: 'form', description: 'Forms with fields to fill in.' },
-    { id: 'letter', type: 'letter', description: 'Letters sent to a person or an organisation.' },
-    { id: 'memo', type: 'memo', description: 'Internal memos.' },
-    { id: 'news', type: 'news_article', description: 'Newspaper or magazine articles.' },
-    { id: 'note', type: 'note', description: 'Short handwritten or typed notes.' },
-    { id: 'report', type: 'report', description: 'Reports on a project, study or meeting.' },
-    {
-      id: 'resume',
-      type: 'resume',
-      description: "Résumés and CVs describing a person's education and career.",
-    },
-    { id: 'scientific', type: 'scientific_paper', description: 'Scientific papers and research documents.' },
-    OTHER,
-  ],
-  labelToId: {
-    ADVE: 'advertisement',
-    Email: 'email',
-    Form: 'form',
-    Letter: 'letter',
-    Memo: 'memo',
-    News: 'news',
-    Note: 'note',
-    Report: 'report',
-    Resume: 'resume',
-    Scientific: 'scientific',
-  },
-});
+const bbc = (): Dataset => fromConfig('BBC News', 'bbc-news');
+const tobacco = (): Dataset => fromConfig('Tobacco (OCR)', 'tobacco');
 
 // ---------------------------------------------------------------- metrics
 
