@@ -26,8 +26,11 @@ export type Format =
 
 export type Sniffed =
   | { supported: true; format: Format; type: DetectedType }
-  /** `failure`, when set, is the precise reason (an encrypted Office file, a legacy format to re-save). */
-  | { supported: false; label: string; failure?: (fileName: string) => ParseFailure };
+  /**
+   * `failure`, when set, is the precise reason (an encrypted Office file, a legacy format to re-save);
+   * `encrypted` marks a password-encrypted Office file, which the parser opens when given the password.
+   */
+  | { supported: false; label: string; failure?: (fileName: string) => ParseFailure; encrypted?: true };
 
 /** Enough to judge text versus binary and to see a document's opening markup. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -108,7 +111,10 @@ export function sniffFile(bytes: Uint8Array, fileName: string, mimeType?: string
   const binary = sniffBinary(bytes, extension);
   if (binary?.kind === 'pdf') return supported('pdf');
   if (binary?.kind === 'office') return supported(binary.format);
-  if (binary) return { supported: false, label: binary.label, failure: binary.failure };
+  if (binary) {
+    const { label, failure, encrypted } = binary;
+    return { supported: false, label, failure, ...(encrypted ? { encrypted } : {}) };
+  }
 
   const sample = decodeText(bytes.subarray(0, SAMPLE_BYTES), null, { partial: bytes.length > SAMPLE_BYTES });
   if (looksBinary(sample.text)) {

@@ -82,27 +82,37 @@ async function parseDocument(
   const limits = withContainerLimits(input.limits, containerLimits);
   if (bytes.length === 0) throw emptyFile();
   const sniffed = sniffFile(bytes, fileName, input.mimeType);
-  if (!sniffed.supported) throw sniffed.failure?.(fileName) ?? unsupportedType(sniffed.label, fileName);
-  const { format, type } = sniffed;
-  if (shard && format !== 'pdf') {
-    throw new ParseFailure('INTERNAL_ERROR', `Only PDFs are split across parser processes, not ${format}.`);
+  if (!sniffed.supported && !sniffed.encrypted) {
+    throw sniffed.failure?.(fileName) ?? unsupportedType(sniffed.label, fileName);
+  }
+  if (shard && (!sniffed.supported || sniffed.format !== 'pdf')) {
+    const what = sniffed.supported ? sniffed.format : sniffed.label;
+    throw new ParseFailure('INTERNAL_ERROR', `Only PDFs are split across parser processes, not ${what}.`);
   }
   const ocr = createPageOcr(engine, settings, limits);
-  const output = await withDeadline(
+  const password = input.password ?? null;
+  const { output, format, type } = await withDeadline(
     limits.timeoutMs,
     () => timedOut(limits.timeoutMs),
     async (signal) => {
-      const parseFormat = await PARSERS[format]();
-      return parseFormat({
-        bytes,
-        format,
-        password: input.password ?? null,
+      // An encrypted DOCX, XLSX or PPTX is decrypted here, under the time budget, and read like any other.
+      const opened = sniffed.supported
+        ? { bytes, format: sniffed.format, type: sniffed.type }
+        : await import('./office-crypto/open-encrypted.js').then((m) =>
+            m.openEncryptedOffice(bytes, fileName, password, limits, signal),
+          );
+      const parseFormat = await PARSERS[opened.format]();
+      const parsed = await parseFormat({
+        bytes: opened.bytes,
+        format: opened.format,
+        password,
         maxPages: limits.maxPages,
         limits,
         signal,
         ocr,
         ...(shard ? { shard } : {}),
       });
+      return { output: parsed, format: opened.format, type: opened.type };
     },
   );
   const { pages, ...extras } = Array.isArray(output) ? { pages: output } : output;

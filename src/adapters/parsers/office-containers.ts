@@ -8,13 +8,20 @@
 import { ParseFailure } from '../../ports/parser.js';
 import { isCfb, readCfbNames } from './cfb-directory.js';
 import { unsupportedType } from './failures.js';
+import { passwordNeeded } from './office-crypto/failures.js';
 import { isZip, readZipDirectory } from './zip-directory.js';
 
 export type OfficeFormat = 'docx' | 'xlsx' | 'pptx';
 
 export type ContainerSniff =
   | { kind: 'office'; format: OfficeFormat }
-  | { kind: 'unsupported'; label: string; failure?: (fileName: string) => ParseFailure };
+  | {
+      kind: 'unsupported';
+      label: string;
+      failure?: (fileName: string) => ParseFailure;
+      /** A password-encrypted DOCX, XLSX or PPTX: the parser opens it when the file comes with its password. */
+      encrypted?: true;
+    };
 
 /** Enough to find the main part of any real Office file; past it the parser's entry limit refuses the file. */
 const DETECTION_MAX_ENTRIES = 50_000;
@@ -134,10 +141,7 @@ function encrypted(): ContainerSniff {
   return {
     kind: 'unsupported',
     label: 'password-protected Office document',
-    failure: () =>
-      new ParseFailure(
-        'PASSWORD_PROTECTED_FILE',
-        'The Office document is encrypted with a password, and encrypted Office files cannot be opened: remove the password and upload it again.',
-      ),
+    failure: passwordNeeded,
+    encrypted: true,
   };
 }
