@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { applyPatch, loadPdfJs, WORKER_PATCHES } from '../../src/adapters/parsers/pdfjs.js';
 import { corpusFile } from '../fixtures/corpus.js';
 import { makePdf, truncatePdf } from '../fixtures/make-pdf.js';
 import { expectFailure, parse, texts } from '../fixtures/parse.js';
@@ -93,4 +95,44 @@ describe('PDF', () => {
       ]);
     });
   });
+});
+
+// pdfjs.ts edits pdf.js's worker source where its text extraction is slow; these fail first after an upgrade.
+describe('pdf.js worker edits', () => {
+  it('all apply to the installed pdf.js (after an upgrade: re-measure, then update or drop them in pdfjs.ts)', async () => {
+    const { version } = await loadPdfJs();
+    expect(WORKER_PATCHES.length).toBeGreaterThan(0);
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('refuses an edit whose text is missing or appears more often than expected', () => {
+    const edit = { why: 'test', find: 'a = 1;', replace: 'a = 2;' };
+    expect(applyPatch('x; a = 1; y', edit, '0.0.0')).toBe('x; a = 2; y');
+    expect(() => applyPatch('x; y', edit, '0.0.0')).toThrow(/"test" found 0 matches instead of 1/);
+    expect(() => applyPatch('a = 1; a = 1;', edit, '0.0.0')).toThrow(/found 2 matches/);
+    expect(applyPatch('a = 1; a = 1;', { ...edit, count: -1 }, '0.0.0')).toBe('a = 2; a = 2;');
+  });
+
+  // Text as extracted by the unedited pdf.js 5.6.205 (and this repository's line joining): the edits must
+  // not change a character. A deliberate change to pdf-text.ts or a pdf.js upgrade changes these too: then
+  // check the new text with WORKER_PATCHES emptied, and record the hashes again.
+  it.each([
+    ['pdf/DA-619p.pdf', 619, '0b3a27e4449d3009'],
+    ['language-docs/fr_olap.pdf', 12, 'bed52ef9edf2307b'],
+    ['pdf/korean-text-with-tables.pdf', 1, 'f00f07f4ad35575c'],
+    ['pdf/multi-column.pdf', 13, 'd7cd8fdb2cdf167b'],
+    ['pdf/negative-coords.pdf', 1, '79d64373c2a20fcf'],
+    ['rotated-page-90.pdf', 1, 'c0f1b0eb6f8a6820'],
+    ['pdf/embedded-cmap-cidfont.pdf', 1, 'a8fc6c5e52b4aa25'],
+    ['pdf/failure-after-repair.pdf', 76, 'a4b4bd08314fab61'],
+  ])(
+    'extract %s exactly as pdf.js does unedited',
+    async (file, pageCount, hash) => {
+      const doc = await parse(corpusFile(file), file, { limits: { maxPages: 1000, timeoutMs: 120_000 } });
+      expect(doc.pages).toHaveLength(pageCount);
+      const text = doc.pages.map((page) => page.text).join('\f');
+      expect(createHash('sha256').update(text).digest('hex').slice(0, 16)).toBe(hash);
+    },
+    180_000,
+  );
 });
