@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseSecretKey } from '../lib/secret-box.js';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from '../webhooks/retry-schedule.js';
 
 /**
@@ -25,6 +26,19 @@ const envSchema = z.object({
   DOCSORT_API_KEY: z
     .string()
     .regex(/^sk_[A-Za-z0-9_-]{16,200}$/, 'must look like sk_ followed by at least 16 letters, digits, _ or -')
+    .optional(),
+  DOCSORT_SECRET_KEY: z
+    .string()
+    .transform((text, ctx) => {
+      const key = parseSecretKey(text);
+      if (key) return key;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be 32 bytes written as base64 or 64 hex digits (make one with `openssl rand -base64 32`)',
+      });
+      return z.NEVER;
+    })
     .optional(),
   DOCSORT_PUBLIC_URL: z.url().optional(),
   DOCSORT_MAX_UPLOAD_BYTES: positiveInt.default(100 * 1024 * 1024),
@@ -105,6 +119,11 @@ export interface Config {
   dataDir: string;
   database: DatabaseConfig;
   apiKey: string | null;
+  /**
+   * The key that seals secrets stored in the database (lib/secret-box.ts); null: main/ uses the key file
+   * in the data directory, generated on first start.
+   */
+  secretKey: Buffer | null;
   publicUrl: string;
   limits: {
     maxUploadBytes: number;
@@ -169,14 +188,20 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+const SECRET_VARIABLES = new Set(['DOCSORT_SECRET_KEY', 'DOCSORT_API_KEY', 'DOCSORT_LLM_API_KEY']);
+
 /** Parse the environment; throws ConfigError with one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = checkedEnvSchema.safeParse(pickKnown(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
+    // A secret's value is never echoed: the message reaches logs and terminals.
+    const got = SECRET_VARIABLES.has(name)
+      ? `a value of ${String(env[name]).length} characters`
+      : JSON.stringify(env[name]);
     throw new ConfigError(
-      `Invalid configuration: ${name}: ${issue?.message ?? 'invalid value'} (got ${JSON.stringify(env[name])})`,
+      `Invalid configuration: ${name}: ${issue?.message ?? 'invalid value'} (got ${got})`,
     );
   }
   const e = parsed.data;
@@ -196,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir,
     database,
     apiKey: e.DOCSORT_API_KEY ?? null,
+    secretKey: e.DOCSORT_SECRET_KEY ?? null,
     publicUrl,
     limits: {
       maxUploadBytes: e.DOCSORT_MAX_UPLOAD_BYTES,

@@ -6,7 +6,7 @@ import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pa
 import { containsIgnoreCase } from '../store/text-search.js';
 import { settleBatchIfDone } from './batch-runs.js';
 import type { Actor, CoreDeps } from './context.js';
-import { getFileOrThrow, storeFile } from './files.js';
+import { getFileOrThrow, pendingFileInputJson, storeFile } from './files.js';
 import { resolveRunConfig } from './run-config.js';
 import { loadRelations, type RunRow } from './run-loader.js';
 import type {
@@ -91,7 +91,7 @@ export async function insertRun(
     classifier_version_id: resolved.version?.id ?? null,
     config: JSON.stringify(resolved.config),
     file_id: file.file?.id ?? null,
-    file_input: file.pending ? JSON.stringify(file.pending) : null,
+    file_input: file.pending ? pendingFileInputJson(deps, file.pending) : null,
     file_name: file.name,
     parse_run_id: null,
     output: null,

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import type { SecretBox } from '../lib/secret-box.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { DocumentClassifier } from '../ports/classifier.js';
 import type { Clock } from '../ports/clock.js';
@@ -22,6 +23,8 @@ export interface CoreDeps {
   webhookSender: WebhookSender;
   /** Secret for presigned file URLs, shared by every process through the database. */
   urlSecret: string;
+  /** Seals secrets the database stores but must read back (file passwords, webhook signing secrets). */
+  secrets: SecretBox;
   config: Pick<Config, 'publicUrl' | 'limits' | 'presignTtlSeconds' | 'worker' | 'network' | 'webhooks'>;
 }
 

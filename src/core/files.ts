@@ -5,8 +5,10 @@ import { newId } from '../lib/ids.js';
 import type { Executor } from '../store/database.js';
 import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
 import type { Database } from '../store/schema.js';
+import { SEALED } from '../store/sealed-secrets.js';
 import { containsIgnoreCase } from '../store/text-search.js';
 import type { Actor, CoreDeps } from './context.js';
+import type { FileInput } from './schemas.js';
 import { fileObject, fileSummary } from './serialize.js';
 
 export type FileRow = Selectable<Database['files']>;
@@ -65,12 +67,40 @@ export async function storeFile(
     blob_key: blobKey,
     parent_file_id: f.parentFileId ?? null,
     metadata: '{}',
-    password: f.password ?? null,
+    // Sealed at rest: the parser needs it back, a copy of the database must not give it away.
+    password: f.password == null ? null : deps.secrets.seal(f.password, SEALED.filePassword),
     created_at: now,
     updated_at: now,
   };
   await ex.insertInto('files').values(row).execute();
   return row;
+}
+
+/** The file's password in clear, for the parser only: never returned by the API nor logged. */
+export function filePassword(deps: CoreDeps, row: FileRow): string | null {
+  return row.password === null ? null : deps.secrets.open(row.password, SEALED.filePassword);
+}
+
+type UrlFileInput = Extract<FileInput, { url: string }>;
+
+/** A {url} file input as stored until the worker downloads it, its password sealed. */
+export function pendingFileInputJson(deps: CoreDeps, input: UrlFileInput): string {
+  const password = input.settings?.password;
+  if (password === undefined) return JSON.stringify(input);
+  return JSON.stringify({
+    ...input,
+    settings: { ...input.settings, password: deps.secrets.seal(password, SEALED.pendingFilePassword) },
+  });
+}
+
+export function readPendingFileInput(deps: CoreDeps, json: string): UrlFileInput {
+  const input = JSON.parse(json) as UrlFileInput;
+  const password = input.settings?.password;
+  if (password === undefined) return input;
+  return {
+    ...input,
+    settings: { ...input.settings, password: deps.secrets.open(password, SEALED.pendingFilePassword) },
+  };
 }
 
 export async function findFile(ex: Executor, actor: Actor, id: string): Promise<FileRow | null> {

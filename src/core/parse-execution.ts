@@ -5,7 +5,7 @@ import { type ParsedAttachment, ParseFailure } from '../ports/parser.js';
 import type { Database } from '../store/schema.js';
 import { chunkPages, pagesInRanges } from './chunking.js';
 import type { CoreDeps } from './context.js';
-import { type FileRow, readFileBytes, storeFile } from './files.js';
+import { type FileRow, filePassword, readFileBytes, storeFile } from './files.js';
 import { parseUsage } from './usage.js';
 
 export type ParseRunRow = Selectable<Database['parse_runs']>;
@@ -115,7 +115,7 @@ export async function executeParse(deps: CoreDeps, run: ParseRunRow, file: FileR
       bytes,
       fileName: file.name,
       mimeType: file.mime_type,
-      password: file.password,
+      password: filePassword(deps, file),
       limits: { maxPages: deps.config.limits.maxPages, timeoutMs: deps.config.limits.parseTimeoutMs },
     });
     const pages = pagesInRanges(doc.pages, rangesOf(config));

@@ -1,9 +1,11 @@
 import type { Selectable } from 'kysely';
 import { invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
+import type { SecretBox } from '../lib/secret-box.js';
 import type { Executor } from '../store/database.js';
 import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
 import type { Database } from '../store/schema.js';
+import { SEALED } from '../store/sealed-secrets.js';
 import { newSigningSecret } from '../webhooks/signing.js';
 import type { Actor, CoreDeps } from './context.js';
 import type { CreateWebhookEndpointRequest, UpdateWebhookEndpointRequest } from './webhook-schemas.js';
@@ -37,6 +39,15 @@ async function assertDeliverableUrl(deps: CoreDeps, url: string): Promise<void> 
   if (problem) throw invalid(`url cannot receive webhooks: ${problem}`, 'url');
 }
 
+/** Signing needs the secret itself (not a hash), so it is stored sealed: a copy of the database does not give it away. */
+const secretRow = (deps: CoreDeps, endpointId: string, secret: string, iso: string) => ({
+  id: newId('webhookSecret'),
+  endpoint_id: endpointId,
+  secret: deps.secrets.seal(secret, SEALED.webhookSecret),
+  created_at: iso,
+  expires_at: null,
+});
+
 const unique = (events: readonly string[]): string[] => [...new Set(events)];
 
 export async function createWebhookEndpoint(
@@ -66,7 +77,7 @@ export async function createWebhookEndpoint(
     await trx.insertInto('webhook_endpoints').values(row).execute();
     await trx
       .insertInto('webhook_secrets')
-      .values({ id: newId('webhookSecret'), endpoint_id: row.id, secret, created_at: iso, expires_at: null })
+      .values(secretRow(deps, row.id, secret, iso))
       .execute();
   });
   // The only time the secret leaves the server (WebhookEndpointCreate).
@@ -167,7 +178,7 @@ export async function rotateWebhookSecret(deps: CoreDeps, actor: Actor, id: stri
       .execute();
     await trx
       .insertInto('webhook_secrets')
-      .values({ id: newId('webhookSecret'), endpoint_id: id, secret, created_at: iso, expires_at: null })
+      .values(secretRow(deps, id, secret, iso))
       .execute();
     return endpoint;
   });
@@ -175,7 +186,12 @@ export async function rotateWebhookSecret(deps: CoreDeps, actor: Actor, id: stri
 }
 
 /** The secrets that sign a delivery at `now`, newest first. */
-export async function validSecrets(ex: Executor, endpointId: string, now: Date): Promise<string[]> {
+export async function validSecrets(
+  box: SecretBox,
+  ex: Executor,
+  endpointId: string,
+  now: Date,
+): Promise<string[]> {
   const rows = await ex
     .selectFrom('webhook_secrets')
     .select(['secret', 'expires_at', 'created_at'])
@@ -184,7 +200,9 @@ export async function validSecrets(ex: Executor, endpointId: string, now: Date):
     .execute();
   // The current secret is the one without an expiry (a rotation gives every other one an end).
   const rank = (r: (typeof rows)[number]) => `${r.expires_at === null ? 1 : 0}${r.created_at}`;
-  return rows.sort((a, b) => rank(b).localeCompare(rank(a))).map((r) => r.secret);
+  return rows
+    .sort((a, b) => rank(b).localeCompare(rank(a)))
+    .map((r) => box.open(r.secret, SEALED.webhookSecret));
 }
 
 /** Refuses work on a disabled endpoint with a message saying how to enable it. */

@@ -10,14 +10,18 @@ import { createIsolatedParser } from '../adapters/parsers/isolation/isolated-par
 import type { Config } from '../config/config.js';
 import type { CoreDeps } from '../core/context.js';
 import { RunNotifier } from '../core/run-notifier.js';
+import { createSecretBox, type SecretBox } from '../lib/secret-box.js';
 import type { DocumentClassifier } from '../ports/classifier.js';
 import { systemClock } from '../ports/clock.js';
 import type { DocumentParser } from '../ports/parser.js';
 import { type DatabaseHandle, type Db, type OpenOptions, openDatabase } from '../store/database.js';
+import { SEALED, sealLegacySecrets, verifySecretKey } from '../store/sealed-secrets.js';
+import { resolveSecretKey, type SecretKey } from './secret-key.js';
 
-/** A value stored once in the database and shared by every process (e.g. the URL signing secret). */
-async function sharedSecret(db: Db, key: string): Promise<string> {
-  const fresh = randomBytes(32).toString('hex');
+/** The URL signing secret: stored once (sealed) in the database and shared by every process. */
+async function presignSecret(db: Db, box: SecretBox): Promise<string> {
+  const key = 'presign_secret';
+  const fresh = box.seal(randomBytes(32).toString('hex'), SEALED.presignSecret);
   await db
     .insertInto('settings')
     .values({ key, value: fresh })
@@ -28,18 +32,43 @@ async function sharedSecret(db: Db, key: string): Promise<string> {
     .select('value')
     .where('key', '=', key)
     .executeTakeFirstOrThrow();
-  return row.value;
+  return box.open(row.value, SEALED.presignSecret);
 }
 
 export interface Container {
   deps: CoreDeps;
   database: DatabaseHandle;
+  /** Where the sealing key came from (never the key itself), for the start-up log. */
+  secretKey: Pick<SecretKey, 'source' | 'file'>;
+  /** Clear values written before sealing existed, sealed by this start. */
+  sealedOnStart: number;
   close(): Promise<void>;
+}
+
+const describeKey = (k: SecretKey) =>
+  k.source === 'env' ? 'DOCSORT_SECRET_KEY' : `the key file ${k.file} (DOCSORT_SECRET_KEY is unset)`;
+
+/**
+ * Open the database and check the sealing key against it before anything else starts: a wrong key
+ * stops the start with one message instead of failing each request that needs a secret.
+ */
+async function openSealedDatabase(config: Config, dbOptions: OpenOptions) {
+  const secretKey = resolveSecretKey(config);
+  const box = createSecretBox(secretKey.key);
+  const database = await openDatabase(config.database, dbOptions);
+  try {
+    await verifySecretKey(database.db, box, describeKey(secretKey));
+    const sealedOnStart = await sealLegacySecrets(database.db, box);
+    return { database, box, secretKey, sealedOnStart };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
 }
 
 /** The composition root: configuration in, adapters chosen, everything wired. */
 export async function createContainer(config: Config, dbOptions: OpenOptions = {}): Promise<Container> {
-  const database = await openDatabase(config.database, dbOptions);
+  const { database, box, secretKey, sealedOnStart } = await openSealedDatabase(config, dbOptions);
   const deps: CoreDeps = {
     db: database.db,
     dialect: database.dialect,
@@ -54,12 +83,15 @@ export async function createContainer(config: Config, dbOptions: OpenOptions = {
     }),
     notifier: new RunNotifier(),
     webhookSender: createWebhookSender({ policy: config.network }),
-    urlSecret: await sharedSecret(database.db, 'presign_secret'),
+    urlSecret: await presignSecret(database.db, box),
+    secrets: box,
     config,
   };
   return {
     deps,
     database,
+    secretKey: { source: secretKey.source, file: secretKey.file },
+    sealedOnStart,
     async close() {
       await deps.webhookSender.close();
       await deps.parser.close?.();

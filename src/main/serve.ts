@@ -25,6 +25,15 @@ export async function startServer(config: Config, opts: { dashboardDir?: string 
     // A dashboard built elsewhere than dist/web (the browser benchmark builds the current sources).
     ...(opts.dashboardDir ? { dashboardDir: opts.dashboardDir } : {}),
   });
+  const { source, file } = container.secretKey;
+  app.log.info(
+    { secretKeySource: source, ...(file ? { secretKeyFile: file } : {}) },
+    source === 'env'
+      ? 'secrets at rest are sealed with DOCSORT_SECRET_KEY'
+      : `secrets at rest are sealed with the key in ${file}${source === 'generated' ? ' (generated now; back it up, and set DOCSORT_SECRET_KEY on every host if several share the database)' : ''}`,
+  );
+  if (container.sealedOnStart > 0)
+    app.log.info({ sealed: container.sealedOnStart }, 'sealed secrets stored in clear by an earlier version');
   const worker = config.worker.enabled
     ? new Worker(container.deps, {
         concurrency: config.worker.concurrency,

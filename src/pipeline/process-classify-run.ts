@@ -1,11 +1,11 @@
 import { markBatchProcessing } from '../core/batch-runs.js';
 import { TERMINAL } from '../core/classify-runs.js';
 import type { CoreDeps } from '../core/context.js';
-import { storeFile } from '../core/files.js';
+import { readPendingFileInput, storeFile } from '../core/files.js';
 import { selectPages } from '../core/page-selection.js';
 import { ParseRunFailed, parseForRun } from '../core/parse-runs.js';
 import type { RunRow } from '../core/run-loader.js';
-import type { ClassifyConfig, FileInput } from '../core/schemas.js';
+import type { ClassifyConfig } from '../core/schemas.js';
 import type { ClassifyOutput } from '../core/serialize.js';
 import { trainingExamples } from '../core/training-examples.js';
 import { classifyUsage } from '../core/usage.js';
@@ -41,7 +41,7 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
       null)
     : null;
   if (!file && run.file_input) {
-    const input = JSON.parse(run.file_input) as Extract<FileInput, { url: string }>;
+    const input = readPendingFileInput(deps, run.file_input);
     let downloaded: Awaited<ReturnType<CoreDeps['downloader']['download']>>;
     try {
       downloaded = await deps.downloader.download(input.url);

@@ -27,6 +27,7 @@ export interface Database {
     blob_key: string;
     parent_file_id: string | null;
     metadata: string;
+    /** Sealed (store/sealed-secrets.ts); never serialized. */
     password: string | null;
     created_at: string;
     updated_at: string;
@@ -159,6 +160,7 @@ export interface Database {
   webhook_secrets: {
     id: string;
     endpoint_id: string;
+    /** Sealed (store/sealed-secrets.ts). */
     secret: string;
     created_at: string;
     expires_at: string | null;

@@ -60,7 +60,7 @@ export async function deliverOnce(
     .executeTakeFirst();
 
   const attemptedAt = deps.clock.now();
-  const secrets = await validSecrets(db, endpoint.id, attemptedAt);
+  const secrets = await validSecrets(deps.secrets, db, endpoint.id, attemptedAt);
   const options = endpoint.advanced_options
     ? (JSON.parse(endpoint.advanced_options) as WebhookAdvancedOptions)
     : null;

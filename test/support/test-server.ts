@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,8 @@ export interface TestServer {
   dispatcher: WebhookDispatcher | null;
   client: ExtendClient;
   dataDir: string;
+  /** DOCSORT_SECRET_KEY as given to the server (base64), or undefined when a test unset it. */
+  secretKey: string | undefined;
   /** Raw HTTP with the key and version header set (override any header with `headers`). */
   api(
     method: string,
@@ -32,7 +35,10 @@ export interface TestServer {
     body?: unknown,
     headers?: Record<string, string | undefined>,
   ): Promise<ApiResponse>;
-  stop(): Promise<void>;
+  /** `keep`: leave the database and data dir for a restart (pass them as `dataDir` and `pgSchema`). */
+  stop(options?: { keep?: boolean }): Promise<void>;
+  /** The PostgreSQL schema, on that backend. */
+  pgSchema: string | undefined;
 }
 
 export interface ApiResponse {
@@ -43,7 +49,12 @@ export interface ApiResponse {
 }
 
 export interface TestServerOptions {
+  /** Merged over the defaults; `DOCSORT_SECRET_KEY: ''` leaves the key unset (the key file is used). */
   env?: Record<string, string>;
+  /** An existing data directory (a restart); removed by stop() all the same. */
+  dataDir?: string;
+  /** An existing PostgreSQL schema (a restart); dropped by stop() all the same. */
+  pgSchema?: string;
   worker?: boolean;
   /** The webhook dispatcher runs unless false. */
   dispatcher?: boolean;
@@ -59,10 +70,10 @@ export async function startTestServer(
   backend: BackendName,
   opts: TestServerOptions = {},
 ): Promise<TestServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docsort-test-'));
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'docsort-test-'));
   const apiKey = newApiKeySecret();
-  const schema = backend === 'postgres' ? uniqueSchema() : undefined;
-  const config: Config = loadConfig({
+  const schema = backend === 'postgres' ? (opts.pgSchema ?? uniqueSchema()) : undefined;
+  const env: Record<string, string> = {
     PORT: '0',
     HOST: '127.0.0.1',
     DOCSORT_DATA_DIR: dataDir,
@@ -70,9 +81,12 @@ export async function startTestServer(
     DOCSORT_LOG_LEVEL: 'silent',
     DOCSORT_JOB_LEASE_MS: '5000',
     DOCSORT_WEBHOOK_POLL_MS: '50',
+    // Each server seals with its own key, given the way an operator gives it.
+    DOCSORT_SECRET_KEY: randomBytes(32).toString('base64'),
     ...(backend === 'postgres' ? { DATABASE_URL: pgTestUrl() } : {}),
     ...opts.env,
-  });
+  };
+  const config: Config = loadConfig(env);
   const container = await createContainer(config, schema ? { pgSchema: schema, poolSize: 5 } : {});
   await bootstrap(container.deps.db, config, new Date());
   if (opts.clock) container.deps.clock = opts.clock;
@@ -115,6 +129,7 @@ export async function startTestServer(
     dispatcher,
     client,
     dataDir,
+    secretKey: env.DOCSORT_SECRET_KEY || undefined,
     async api(method, p, body, headers = {}) {
       const h: Record<string, string> = {
         authorization: `Bearer ${apiKey}`,
@@ -146,11 +161,13 @@ export async function startTestServer(
       }
       return { status: res.status, headers: res.headers, body: parsed };
     },
-    async stop() {
+    pgSchema: schema,
+    async stop(options = {}) {
       await app.close();
       await worker?.stop();
       await dispatcher?.stop();
       await container.close();
+      if (options.keep) return;
       if (schema) await dropSchema(schema);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
