@@ -28,9 +28,14 @@ function ocrMetadata(pages: ParsedPage[]) {
     .map((p) => (p as ParsedPage & { ocrConfidence?: number }).ocrConfidence)
     .filter((c): c is number => typeof c === 'number');
   if (!scores.length) return {};
+  // Pages OCR read turned (scanned upside down or sideways), so that a reviewer can see why.
+  const rotated = pages
+    .filter((p) => p.ocrRotation !== undefined)
+    .map((p) => ({ pageNumber: p.pageNumber, degrees: p.ocrRotation }));
   return {
     minOcrConfidence: Math.min(...scores),
     avgOcrConfidence: scores.reduce((a, b) => a + b, 0) / scores.length,
+    ...(rotated.length > 0 ? { ocrRotations: rotated } : {}),
   };
 }
 

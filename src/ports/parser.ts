@@ -36,6 +36,8 @@ export interface ParsedPage {
   markdown: string;
   /** Set when the text came from OCR: the engine's mean word confidence for the page, from 0 to 1. */
   ocrConfidence?: number;
+  /** Set when OCR read the page turned (it was scanned upside down or sideways): degrees clockwise. */
+  ocrRotation?: 90 | 180 | 270;
 }
 
 /** A file carried inside another (an e-mail attachment); the caller stores it as a child file. */
