@@ -67,6 +67,8 @@ const envSchema = z.object({
   DOCSORT_WEBHOOK_CONCURRENCY: positiveInt.default(16),
   DOCSORT_WEBHOOK_ENDPOINT_CONCURRENCY: positiveInt.default(4),
   DOCSORT_WEBHOOK_POLL_MS: positiveInt.default(500),
+  // A hundred years at most: the cutoff must stay a valid date.
+  DOCSORT_WEBHOOK_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
   DOCSORT_CONTEXT_DEFAULT_PAGES: positiveInt.default(5),
   DOCSORT_LEARN_FROM_CONFIDENT_RUNS: bool.default(true),
   DOCSORT_PARSE_ISOLATION: z.enum(['process', 'none']).default('process'),
@@ -147,6 +149,11 @@ export interface Config {
     concurrency: number;
     endpointConcurrency: number;
     pollMs: number;
+    /**
+     * Settled deliveries (succeeded or exhausted), their attempts and events that nothing is left to
+     * deliver are deleted this many days later; 0 keeps them forever (docs/webhooks.md "Retention").
+     */
+    logRetentionDays: number;
   };
   /** How files are read (README "Parsing and OCR"). Counts left null default to the number of cores. */
   parsing: {
@@ -249,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       concurrency: e.DOCSORT_WEBHOOK_CONCURRENCY,
       endpointConcurrency: e.DOCSORT_WEBHOOK_ENDPOINT_CONCURRENCY,
       pollMs: e.DOCSORT_WEBHOOK_POLL_MS,
+      logRetentionDays: e.DOCSORT_WEBHOOK_LOG_RETENTION_DAYS,
     },
     parsing: {
       isolation: e.DOCSORT_PARSE_ISOLATION,

@@ -120,11 +120,13 @@ export async function retryWebhookDelivery(deps: CoreDeps, actor: Actor, id: str
     schedule_index: 0,
     updated_at: iso,
   };
-  await deps.db
+  const updated = await deps.db
     .updateTable('webhook_deliveries')
     .set({ status: next.status, next_attempt_at: iso, schedule_index: 0, updated_at: iso })
     .where('id', '=', id)
-    .execute();
+    .executeTakeFirst();
+  // Deleted by the log's retention between the read and the update.
+  if (Number(updated.numUpdatedRows) === 0) throw notFound('Webhook delivery', id);
   deps.notifier.jobQueued();
   const [attempts, resources] = await Promise.all([
     attemptsOf(deps, [id]),

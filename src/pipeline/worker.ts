@@ -3,21 +3,40 @@ import type { CoreDeps } from '../core/context.js';
 import { PARSE_JOB } from '../core/parse-runs.js';
 import { LEARN_JOB, learnExample } from '../core/training-examples.js';
 import { randomToken } from '../lib/ids.js';
-import { claimJob, completeJob, extendLease, type Job, retryJob } from '../store/job-queue.js';
+import {
+  claimJob,
+  completeJob,
+  ensureRecurringJob,
+  extendLease,
+  type Job,
+  rescheduleJob,
+  retryJob,
+} from '../store/job-queue.js';
 import { failRun } from './finish-run.js';
 import { processClassifyRun } from './process-classify-run.js';
 import { failParseRun, processParseRun } from './process-parse-run.js';
+import {
+  PRUNE_WEBHOOK_LOG_EVERY_MS,
+  PRUNE_WEBHOOK_LOG_JOB,
+  pruneExpiredWebhookLog,
+} from './prune-webhook-log.js';
 
 export interface WorkerOptions {
   concurrency: number;
   leaseMs: number;
   /** How often an idle worker looks for jobs queued by other processes. */
   pollMs?: number;
-  log?: { error(obj: unknown, msg?: string): void; warn(obj: unknown, msg?: string): void };
+  log?: WorkerLog;
+}
+
+export interface WorkerLog {
+  error(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  info(obj: unknown, msg?: string): void;
 }
 
 /** The job catalogue: one handler per job kind. */
-type Handler = (deps: CoreDeps, job: Job) => Promise<void>;
+type Handler = (deps: CoreDeps, job: Job, log: WorkerLog | undefined) => Promise<void>;
 const handlers: Record<string, Handler> = {
   [CLASSIFY_JOB]: (deps, job) => processClassifyRun(deps, String(job.payload.runId)),
   [PARSE_JOB]: (deps, job) => processParseRun(deps, String(job.payload.parseRunId)),
@@ -26,6 +45,19 @@ const handlers: Record<string, Handler> = {
       fileId: String(job.payload.fileId),
       classifierId: String(job.payload.classifierId),
     }),
+  [PRUNE_WEBHOOK_LOG_JOB]: async (deps, _job, log) => {
+    await pruneExpiredWebhookLog(deps, log);
+  },
+};
+
+/**
+ * Recurring jobs, by kind: how long after one run the next is due. Each is one row every worker inserts
+ * at start (the first insert wins), so with several worker processes one runs it at a time.
+ */
+const recurring: Record<string, { everyMs: number; priority: number }> = {
+  // Ahead of any run due (lower runs first): a queue that never drains must not put retention off for
+  // ever, and a run is a few short batches once an hour.
+  [PRUNE_WEBHOOK_LOG_JOB]: { everyMs: PRUNE_WEBHOOK_LOG_EVERY_MS, priority: 0 },
 };
 
 /** What to do when a job has used up its attempts (crashes, or unexpected errors every time). */
@@ -44,6 +76,7 @@ export class Worker {
   private wake: (() => void) | null = null;
   private offQueued: (() => void) | null = null;
   private loops: Promise<void>[] = [];
+  private recurringScheduled = false;
 
   constructor(
     private readonly deps: CoreDeps,
@@ -79,8 +112,28 @@ export class Worker {
     });
   }
 
+  /** Insert the recurring jobs' rows once; tried again on the next round after a failure. */
+  private async scheduleRecurring(): Promise<void> {
+    try {
+      for (const [kind, { priority }] of Object.entries(recurring))
+        await ensureRecurringJob(this.deps.db, this.deps.clock.now(), kind, { priority });
+      this.recurringScheduled = true;
+    } catch (err) {
+      this.opts.log?.error({ err }, 'scheduling the recurring jobs failed');
+    }
+  }
+
+  /** A finished job is deleted, a recurring one moved to its next run. */
+  private async finish(job: Job): Promise<void> {
+    const every = recurring[job.kind]?.everyMs;
+    if (every === undefined) await completeJob(this.deps.db, job.id);
+    else
+      await rescheduleJob(this.deps.db, job.id, this.id, new Date(this.deps.clock.now().getTime() + every));
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
+      if (!this.recurringScheduled) await this.scheduleRecurring();
       let job: Job | null = null;
       try {
         job = await claimJob(
@@ -118,20 +171,20 @@ export class Worker {
           job,
           `Processing was interrupted ${job.attempts - 1} times (the worker stopped or crashed); giving up.`,
         );
-        await completeJob(this.deps.db, job.id);
+        await this.finish(job);
         return;
       }
       const handler = handlers[job.kind];
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await handler(this.deps, job);
-      await completeJob(this.deps.db, job.id);
+      await handler(this.deps, job, this.opts.log);
+      await this.finish(job);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.opts.log?.error({ err, jobId: job.id, kind: job.kind }, 'job failed');
       try {
         if (job.attempts >= job.maxAttempts) {
           await giveUp(this.deps, job, `Internal error while processing: ${message}`);
-          await completeJob(this.deps.db, job.id);
+          await this.finish(job);
         } else {
           const backoff = 1000 * 2 ** (job.attempts - 1);
           await retryJob(this.deps.db, job.id, new Date(this.deps.clock.now().getTime() + backoff), message);

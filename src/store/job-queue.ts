@@ -50,6 +50,58 @@ export async function enqueueJob(
   return id;
 }
 
+/**
+ * A job that comes back forever (maintenance) is one row under a fixed id: every process inserts it at
+ * start and the first insert wins, and a worker moves it forward after each run (rescheduleJob) instead
+ * of deleting it. Claimed like any job, so with several workers one runs it at a time.
+ */
+export async function ensureRecurringJob(
+  ex: Executor,
+  now: Date,
+  kind: string,
+  opts: { priority: number },
+): Promise<void> {
+  await ex
+    .insertInto('jobs')
+    .values({
+      id: `job_${kind}`,
+      kind,
+      payload: '{}',
+      workspace_id: null,
+      priority: opts.priority,
+      run_at: now.toISOString(),
+      max_attempts: 3,
+      lease_expires_at: null,
+      locked_by: null,
+      last_error: null,
+      created_at: now.toISOString(),
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+/** Release a recurring job for its next run, with its attempts counted afresh. */
+export async function rescheduleJob(
+  ex: Executor,
+  jobId: string,
+  workerId: string,
+  runAt: Date,
+): Promise<void> {
+  await ex
+    .updateTable('jobs')
+    .set({
+      run_at: runAt.toISOString(),
+      attempts: 0,
+      lease_expires_at: null,
+      locked_by: null,
+      last_error: null,
+    })
+    .where('id', '=', jobId)
+    // A worker that lost the lease leaves the row to the one that took it over.
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
 export async function claimJob(
   db: Db,
   dialect: 'sqlite' | 'postgres',
