@@ -8,9 +8,10 @@ import { startServer } from './serve.js';
 const USAGE = `Usage:
   docsort serve                       start the API server and worker (what npm start runs)
   docsort keys create [--workspace N] print a new API key (a new workspace when N is new; default "default")
-  docsort eval <folder> (--config file.json | --classifier cl_...) [--examples N] [--version V] [--seed S] [--json]
+  docsort eval <folder> (--config file.json | --classifier cl_...) [--examples N [--repeat R]] [--version V] [--seed S] [--json]
                                       score a classifier on a folder of class-named subfolders of documents;
-                                      --examples N first teaches it N documents per class (not scored)
+                                      --examples N first teaches it N documents per class (not scored);
+                                      --repeat R draws the examples R times and pools the scores
 
 Configuration comes from the environment; see README.md and .env.example.`;
 
@@ -66,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
       examples: { type: 'string' },
       version: { type: 'string' },
       seed: { type: 'string' },
+      repeat: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -82,6 +84,9 @@ async function main(argv: string[]): Promise<void> {
     const examples = Number(values.examples ?? '0');
     if (!Number.isInteger(examples) || examples < 0)
       throw new UsageError('--examples must be a whole number');
+    const repeat = Number(values.repeat ?? '1');
+    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100)
+      throw new UsageError('--repeat must be a whole number from 1 to 100');
     const result = await runEval(
       config,
       {
@@ -91,11 +96,16 @@ async function main(argv: string[]): Promise<void> {
         examples,
         version: values.version,
         seed: Number(values.seed ?? '1'),
+        repeat,
         json: values.json === true,
       },
       (line) => process.stderr.write(`${line}\n`),
     );
-    process.stdout.write(`${values.json ? JSON.stringify(result.run, null, 2) : formatEval(result)}\n`);
+    const json =
+      result.draws.length > 1
+        ? { object: 'docsort_eval', metrics: result.metrics, draws: result.draws }
+        : result.run;
+    process.stdout.write(`${values.json ? JSON.stringify(json, null, 2) : formatEval(result)}\n`);
     return;
   }
   throw new UsageError(`Unknown command: ${positionals.join(' ')}`);

@@ -5,13 +5,18 @@ import type { Config } from '../config/config.js';
 import { ensureWorkspace } from '../core/api-keys.js';
 import { createClassifier, getClassifierRow, getDraft } from '../core/classifiers.js';
 import type { Actor } from '../core/context.js';
-import type { ClassifyMetrics } from '../core/evaluation-metrics.js';
+import {
+  type ClassifyMetrics,
+  computeClassifyMetrics,
+  type EvaluatedRun,
+} from '../core/evaluation-metrics.js';
 import { createEvaluationSetRun, getEvaluationSetRun } from '../core/evaluation-runs.js';
 import {
   createEvaluationSet,
   createEvaluationSetItems,
   deleteEvaluationSet,
 } from '../core/evaluation-sets.js';
+import { evaluatedRuns } from '../core/evaluation-settle.js';
 import { uploadFile } from '../core/files.js';
 import { type ClassifyConfig, ClassifyConfigSchema } from '../core/schemas.js';
 import { featuresKey } from '../core/training-examples.js';
@@ -35,6 +40,11 @@ export interface EvalOptions {
   version?: string | undefined;
   json: boolean;
   seed: number;
+  /**
+   * Draws of the examples (seeds seed, seed+1, ...), each learned and scored in turn, predictions pooled:
+   * with a few documents per class one draw's score is mostly luck.
+   */
+  repeat?: number | undefined;
 }
 
 interface LabelledFile {
@@ -57,6 +67,12 @@ const MIME_BY_EXT: Record<string, string> = {
 };
 
 export class EvalCommandError extends Error {}
+
+interface DrawFigures {
+  runId: string;
+  accuracy: number;
+  expectedCalibrationError: number;
+}
 
 function listFolder(root: string): Map<string, LabelledFile[]> {
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
@@ -169,101 +185,133 @@ export async function runEval(baseConfig: Config, opts: EvalOptions, log: (line:
       classifyConfig = JSON.parse((await getDraft(deps.db, id)).config) as ClassifyConfig;
     }
     const mapping = mapFolders([...byClass.keys()], classifyConfig, labels);
-
-    const training: { file: LabelledFile; label: { id: string; type: string } }[] = [];
-    const scored: typeof training = [];
-    for (const [folder, files] of byClass) {
-      const label = mapping.get(folder) as { id: string; type: string };
-      const order = opts.examples > 0 ? seededShuffle(files, opts.seed) : files;
-      if (opts.examples > 0 && order.length <= opts.examples) {
-        throw new EvalCommandError(
-          `folder "${folder}" has ${order.length} documents: not enough for ${opts.examples} examples and a test set`,
-        );
+    const who: Actor = actor;
+    const draws = Math.max(1, opts.repeat ?? 1);
+    if (draws > 1 && opts.examples === 0)
+      throw new EvalCommandError('--repeat draws examples again: it needs --examples');
+    const draw = async (seed: number) => {
+      const training: { file: LabelledFile; label: { id: string; type: string } }[] = [];
+      const scored: typeof training = [];
+      for (const [folder, files] of byClass) {
+        const label = mapping.get(folder) as { id: string; type: string };
+        const order = opts.examples > 0 ? seededShuffle(files, seed) : files;
+        if (opts.examples > 0 && order.length <= opts.examples) {
+          throw new EvalCommandError(
+            `folder "${folder}" has ${order.length} documents: not enough for ${opts.examples} examples and a test set`,
+          );
+        }
+        training.push(...order.slice(0, opts.examples).map((file) => ({ file, label })));
+        scored.push(...order.slice(opts.examples).map((file) => ({ file, label })));
       }
-      training.push(...order.slice(0, opts.examples).map((file) => ({ file, label })));
-      scored.push(...order.slice(opts.examples).map((file) => ({ file, label })));
-    }
 
-    const uploadAll = async (items: typeof training) => {
-      const out = [];
-      for (const { file, label } of items) {
-        const bytes = fs.readFileSync(file.file);
-        const ext = path.extname(file.file).toLowerCase();
-        const stored = await uploadFile(deps, actor as Actor, {
-          bytes: new Uint8Array(bytes),
-          name: path.basename(file.file),
-          mimeType: MIME_BY_EXT[ext] ?? null,
+      const uploadAll = async (items: typeof training) => {
+        const out = [];
+        for (const { file, label } of items) {
+          const bytes = fs.readFileSync(file.file);
+          const ext = path.extname(file.file).toLowerCase();
+          const stored = await uploadFile(deps, who, {
+            bytes: new Uint8Array(bytes),
+            name: path.basename(file.file),
+            mimeType: MIME_BY_EXT[ext] ?? null,
+          });
+          out.push({ fileId: stored.id, expectedOutput: label });
+        }
+        return out;
+      };
+
+      const stamp = new Date().toISOString();
+      if (training.length > 0) {
+        const set = await createEvaluationSet(deps, who, {
+          name: `eval training ${stamp}`,
+          entityId: classifierId,
         });
-        out.push({ fileId: stored.id, expectedOutput: label });
+        createdSets.push(set.id);
+        const items = await uploadAll(training);
+        for (let i = 0; i < items.length; i += 1000) {
+          await createEvaluationSetItems(deps, who, set.id, { items: items.slice(i, i + 1000) });
+        }
+        log(`learning from ${items.length} documents (${opts.examples} per class)...`);
+        const key = featuresKey(deps, classifyConfig);
+        const fileIds = items.map((i) => i.fileId);
+        await until(
+          async () => {
+            const jobs = await deps.db
+              .selectFrom('jobs')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('kind', '=', 'learn_example')
+              .executeTakeFirst();
+            if (Number(jobs?.n ?? 0) > 0) return undefined;
+            const have = await deps.db
+              .selectFrom('training_features')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('features_key', '=', key)
+              .where('file_id', 'in', fileIds)
+              .executeTakeFirst();
+            return Number(have?.n ?? 0);
+          },
+          30 * 60_000,
+          'the training documents to be learned',
+        ).then((n) => {
+          if (n < fileIds.length)
+            log(`  ${fileIds.length - n} training documents could not be parsed and teach nothing`);
+        });
       }
-      return out;
+
+      const holdout = await createEvaluationSet(deps, who, { name: `eval ${stamp}`, entityId: classifierId });
+      createdSets.push(holdout.id);
+      const items = await uploadAll(scored);
+      for (let i = 0; i < items.length; i += 1000) {
+        await createEvaluationSetItems(deps, who, holdout.id, { items: items.slice(i, i + 1000) });
+      }
+      const started = Date.now();
+      const run = await createEvaluationSetRun(deps, who, {
+        evaluationSetId: holdout.id,
+        entity: { id: classifierId, version: opts.version ?? 'draft' },
+      });
+      log(`classifying ${items.length} documents (${run.id})...`);
+      let lastReport = 0;
+      const finished = await until(
+        async () => {
+          const r = await getEvaluationSetRun(deps, who, run.id);
+          if (Date.now() - lastReport > 5000) {
+            lastReport = Date.now();
+            log(`  ${r.metrics.numFilesProcessed}/${r.metrics.numFilesTotal}`);
+          }
+          return r.status === 'PROCESSED' || r.status === 'FAILED' ? r : undefined;
+        },
+        6 * 60 * 60_000,
+        'the evaluation run',
+      );
+      const seconds = (Date.now() - started) / 1000;
+      return { run: finished, metrics: finished.metrics as ClassifyMetrics, seconds };
     };
 
-    const stamp = new Date().toISOString();
-    if (training.length > 0) {
-      const set = await createEvaluationSet(deps, actor, {
-        name: `eval training ${stamp}`,
-        entityId: classifierId,
-      });
-      createdSets.push(set.id);
-      const items = await uploadAll(training);
-      for (let i = 0; i < items.length; i += 1000) {
-        await createEvaluationSetItems(deps, actor, set.id, { items: items.slice(i, i + 1000) });
+    const results = [];
+    const pooledRuns: EvaluatedRun[] = [];
+    for (let i = 0; i < draws; i++) {
+      if (draws > 1) log(`draw ${i + 1} of ${draws} (seed ${opts.seed + i})`);
+      const result = await draw(opts.seed + i);
+      results.push(result);
+      if (draws > 1) {
+        pooledRuns.push(...(await evaluatedRuns(deps.db, result.run.id)));
+        // The next draw must learn from its own examples only, not from this draw's sets.
+        for (const id of createdSets.splice(0)) await deleteEvaluationSet(deps, who, id);
       }
-      log(`learning from ${items.length} documents (${opts.examples} per class)...`);
-      const key = featuresKey(deps, classifyConfig);
-      const fileIds = items.map((i) => i.fileId);
-      await until(
-        async () => {
-          const jobs = await deps.db
-            .selectFrom('jobs')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('kind', '=', 'learn_example')
-            .executeTakeFirst();
-          if (Number(jobs?.n ?? 0) > 0) return undefined;
-          const have = await deps.db
-            .selectFrom('training_features')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('features_key', '=', key)
-            .where('file_id', 'in', fileIds)
-            .executeTakeFirst();
-          return Number(have?.n ?? 0);
-        },
-        30 * 60_000,
-        'the training documents to be learned',
-      ).then((n) => {
-        if (n < fileIds.length)
-          log(`  ${fileIds.length - n} training documents could not be parsed and teach nothing`);
-      });
     }
-
-    const holdout = await createEvaluationSet(deps, actor, { name: `eval ${stamp}`, entityId: classifierId });
-    createdSets.push(holdout.id);
-    const items = await uploadAll(scored);
-    for (let i = 0; i < items.length; i += 1000) {
-      await createEvaluationSetItems(deps, actor, holdout.id, { items: items.slice(i, i + 1000) });
-    }
-    const started = Date.now();
-    const run = await createEvaluationSetRun(deps, actor, {
-      evaluationSetId: holdout.id,
-      entity: { id: classifierId, version: opts.version ?? 'draft' },
-    });
-    log(`classifying ${items.length} documents (${run.id})...`);
-    let lastReport = 0;
-    const finished = await until(
-      async () => {
-        const r = await getEvaluationSetRun(deps, actor as Actor, run.id);
-        if (Date.now() - lastReport > 5000) {
-          lastReport = Date.now();
-          log(`  ${r.metrics.numFilesProcessed}/${r.metrics.numFilesTotal}`);
-        }
-        return r.status === 'PROCESSED' || r.status === 'FAILED' ? r : undefined;
-      },
-      6 * 60 * 60_000,
-      'the evaluation run',
-    );
-    const seconds = (Date.now() - started) / 1000;
-    return { run: finished, metrics: finished.metrics as ClassifyMetrics, seconds, examples: opts.examples };
+    const last = results[results.length - 1]!;
+    if (draws === 1) return { ...last, examples: opts.examples, draws: [] as DrawFigures[] };
+    const types = classifyConfig.classifications.map((c) => c.type);
+    return {
+      run: last.run,
+      metrics: computeClassifyMetrics(pooledRuns, types, pooledRuns.length),
+      seconds: results.reduce((sum, r) => sum + r.seconds, 0),
+      examples: opts.examples,
+      draws: results.map((r) => ({
+        runId: r.run.id,
+        accuracy: r.metrics.accuracy,
+        expectedCalibrationError: r.metrics.expectedCalibrationError,
+      })),
+    };
   } finally {
     if (opts.classifierId && actor) {
       // The sets were scaffolding: the classifier must not keep learning from them.
@@ -280,10 +328,15 @@ const pct = (x: number | undefined) => `${(100 * (x ?? 0)).toFixed(1)}%`;
 export function formatEval(result: Awaited<ReturnType<typeof runEval>>): string {
   const m = result.metrics;
   const lines = [
-    `documents scored   ${m.numFilesProcessed} (${m.numFilesFailed} failed)${result.examples ? `, after learning ${result.examples} examples per class` : ''}`,
+    `documents scored   ${m.numFilesProcessed} (${m.numFilesFailed} failed)${result.examples ? `, after learning ${result.examples} examples per class` : ''}${result.draws.length > 1 ? `, pooled over ${result.draws.length} draws of the examples` : ''}`,
     `accuracy           ${pct(m.accuracy)}`,
     `macro-F1           ${pct(m.macroF1)}`,
     `calibration error  ${m.expectedCalibrationError.toFixed(3)} (ECE, 10 bins)`,
+    ...(result.draws.length > 1
+      ? [
+          `accuracy per draw  ${pct(Math.min(...result.draws.map((d) => d.accuracy)))} to ${pct(Math.max(...result.draws.map((d) => d.accuracy)))} (${result.draws.map((d) => pct(d.accuracy)).join(', ')})`,
+        ]
+      : []),
     `documents/second   ${(m.numFilesProcessed / Math.max(0.001, result.seconds)).toFixed(1)} (end to end: store, parse, classify)`,
     `latency            p50 ${m.p50LatencyMs} ms, p90 ${m.p90LatencyMs} ms`,
     '',

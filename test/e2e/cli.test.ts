@@ -139,6 +139,23 @@ describe('docsort command line', () => {
     }).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/not enough for 9 examples/);
-    // Three CLI processes, each starting the pipeline: slow on a loaded machine.
-  }, 240_000);
+
+    // Each draw learns from its own examples only (the previous draw's sets are deleted first), and the
+    // scores are pooled: 2 draws x 6 scored documents.
+    const repeated = await cli(['eval', root, '--config', configFile, '--examples', '1', '--repeat', '2'], {
+      DOCSORT_DATA_DIR: path.join(root, 'unused'),
+      DOCSORT_LOG_LEVEL: 'silent',
+    });
+    expect(repeated.stdout, repeated.stderr).toMatch(
+      /documents scored\s+12 \(0 failed\), after learning 1 examples per class, pooled over 2 draws/,
+    );
+    expect(repeated.stdout).toMatch(/accuracy per draw\s+100\.0% to 100\.0%/);
+    expect(repeated.stderr.match(/learning from 2 documents/g)).toHaveLength(2);
+    const noExamples = (await cli(['eval', root, '--config', configFile, '--repeat', '2'], {
+      DOCSORT_DATA_DIR: path.join(root, 'unused'),
+    }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(noExamples.code).toBe(1);
+    expect(noExamples.stderr).toMatch(/--repeat draws examples again: it needs --examples/);
+    // Five CLI processes, each starting the pipeline: slow on a loaded machine.
+  }, 360_000);
 });
