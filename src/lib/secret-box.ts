@@ -66,3 +66,23 @@ export function parseSecretKey(text: string): Buffer | null {
   const key = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   return key.byteLength === SECRET_KEY_BYTES ? key : null;
 }
+
+/**
+ * A box that seals with `current` and opens what either `current` or `previous` sealed: what a key
+ * rotation (store/rotate-sealed-secrets.ts) reads with while the database holds values of both keys.
+ */
+export function createRotatingSecretBox(current: Uint8Array, previous: Uint8Array): SecretBox {
+  const now = createSecretBox(current);
+  const before = createSecretBox(previous);
+  return {
+    seal: (plain, purpose) => now.seal(plain, purpose),
+    open(stored, purpose) {
+      try {
+        return now.open(stored, purpose);
+      } catch (err) {
+        if (!(err instanceof SecretBoxError)) throw err;
+        return before.open(stored, purpose);
+      }
+    },
+  };
+}

@@ -2,12 +2,18 @@ import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { createApiKey, ensureWorkspace } from '../core/api-keys.js';
 import { openDatabase } from '../store/database.js';
+import { SecretRotationError } from '../store/rotate-sealed-secrets.js';
+import { WrongSecretKeyError } from '../store/sealed-secrets.js';
 import { EvalCommandError, formatEval, runEval } from './eval-command.js';
+import { rotateSecretKey, SecretRotationCommandError } from './rotate-secret-key.js';
 import { startServer } from './serve.js';
 
 const USAGE = `Usage:
   docsort serve                       start the API server and worker (what npm start runs)
   docsort keys create [--workspace N] print a new API key (a new workspace when N is new; default "default")
+  docsort secrets rotate [--new-key K] re-seal the stored secrets with a new key K (base64 or hex; generated
+                                      when omitted), then restart every process with it (README "Rotating
+                                      the secret key")
   docsort eval <folder> (--config file.json | --classifier cl_...) [--examples N [--repeat R]] [--version V] [--seed S] [--json]
                                       score a classifier on a folder of class-named subfolders of documents;
                                       --examples N first teaches it N documents per class (not scored);
@@ -61,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       workspace: { type: 'string' },
+      'new-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       config: { type: 'string' },
       classifier: { type: 'string' },
@@ -79,6 +86,13 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, sub] = positionals;
   if (cmd === 'serve' || cmd === undefined) return serve(config);
   if (cmd === 'keys' && sub === 'create') return keysCreate(config, values.workspace ?? 'default');
+  if (cmd === 'secrets' && sub === 'rotate') {
+    await rotateSecretKey(config, {
+      newKey: values['new-key'],
+      out: (line) => process.stdout.write(`${line}\n`),
+    });
+    return;
+  }
   if (cmd === 'eval') {
     if (!sub) throw new UsageError('docsort eval needs a folder');
     const examples = Number(values.examples ?? '0');
@@ -116,6 +130,12 @@ class UsageError extends Error {}
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
   else if (err instanceof EvalCommandError) process.stderr.write(`docsort eval: ${err.message}\n`);
+  else if (
+    err instanceof SecretRotationCommandError ||
+    err instanceof SecretRotationError ||
+    err instanceof WrongSecretKeyError
+  )
+    process.stderr.write(`docsort secrets rotate: ${err.message}\n`);
   else if (err instanceof UsageError) process.stderr.write(`${err.message}\n\n${USAGE}\n`);
   else if (err instanceof Error && 'code' in err && err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     process.stderr.write(`${err.message}\n\n${USAGE}\n`);

@@ -16,7 +16,7 @@ import { systemClock } from '../ports/clock.js';
 import type { DocumentParser } from '../ports/parser.js';
 import { type DatabaseHandle, type Db, type OpenOptions, openDatabase } from '../store/database.js';
 import { SEALED, sealLegacySecrets, verifySecretKey } from '../store/sealed-secrets.js';
-import { resolveSecretKey, type SecretKey } from './secret-key.js';
+import { describeSecretKey, resolveSecretKey, type SecretKey } from './secret-key.js';
 
 /** The URL signing secret: stored once (sealed) in the database and shared by every process. */
 async function presignSecret(db: Db, box: SecretBox): Promise<string> {
@@ -45,9 +45,6 @@ export interface Container {
   close(): Promise<void>;
 }
 
-const describeKey = (k: SecretKey) =>
-  k.source === 'env' ? 'DOCSORT_SECRET_KEY' : `the key file ${k.file} (DOCSORT_SECRET_KEY is unset)`;
-
 /**
  * Open the database and check the sealing key against it before anything else starts: a wrong key
  * stops the start with one message instead of failing each request that needs a secret.
@@ -57,7 +54,7 @@ async function openSealedDatabase(config: Config, dbOptions: OpenOptions) {
   const box = createSecretBox(secretKey.key);
   const database = await openDatabase(config.database, dbOptions);
   try {
-    await verifySecretKey(database.db, box, describeKey(secretKey));
+    await verifySecretKey(database.db, box, describeSecretKey(secretKey));
     const sealedOnStart = await sealLegacySecrets(database.db, box);
     return { database, box, secretKey, sealedOnStart };
   } catch (err) {

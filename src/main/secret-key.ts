@@ -14,6 +14,10 @@ export interface SecretKey {
 
 export const SECRET_KEY_FILE = 'secret.key';
 
+/** Where the key came from, for messages (never the key itself). */
+export const describeSecretKey = (k: Pick<SecretKey, 'source' | 'file'>) =>
+  k.source === 'env' ? 'DOCSORT_SECRET_KEY' : `the key file ${k.file} (DOCSORT_SECRET_KEY is unset)`;
+
 /**
  * DOCSORT_SECRET_KEY when set; otherwise DATA_DIR/secret.key, created on the first start so that
  * `npm start` needs no setup. A generated key suits one host only: every process sharing a database
@@ -28,7 +32,7 @@ export function resolveSecretKey(config: { secretKey: Buffer | null; dataDir: st
   return { key: written.key, source: written.created ? 'generated' : 'key-file', file };
 }
 
-function readKeyFile(file: string): Buffer | null {
+export function readKeyFile(file: string): Buffer | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -68,6 +72,27 @@ function writeKeyFileOnce(file: string, fresh: Buffer): { key: Buffer; created: 
     const winner = readKeyFile(file);
     if (!winner) throw err;
     return { key: winner, created: false };
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Write `key` to `file` (mode 0600 from creation), replacing it atomically: a private temporary file is
+ * renamed over it, so a crash leaves either the old key or the new one, never a torn file.
+ */
+export function replaceKeyFile(file: string, key: Buffer): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = fs.openSync(tmp, 'wx', 0o600);
+  try {
+    fs.writeSync(fd, `${key.toString('base64')}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(tmp, file);
   } finally {
     fs.rmSync(tmp, { force: true });
   }

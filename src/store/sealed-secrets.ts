@@ -14,7 +14,7 @@ export const SEALED = {
   keyCheck: 'settings.secret_key_check',
 } as const;
 
-const KEY_CHECK = 'secret_key_check';
+export const KEY_CHECK = 'secret_key_check';
 const KEY_CHECK_TEXT = 'docsort secret key check';
 /** Set once every clear value written before sealing existed has been sealed. */
 const SEALED_MARKER = 'secrets_sealed';

@@ -4,8 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { createSecretBox, parseSecretKey, SEALED_PREFIX } from '../../src/lib/secret-box.js';
-import { resolveSecretKey } from '../../src/main/secret-key.js';
+import {
+  createRotatingSecretBox,
+  createSecretBox,
+  parseSecretKey,
+  SEALED_PREFIX,
+} from '../../src/lib/secret-box.js';
+import { replaceKeyFile, resolveSecretKey } from '../../src/main/secret-key.js';
 
 describe('secret box (AES-256-GCM, purpose-bound)', () => {
   const box = createSecretBox(randomBytes(32));
@@ -39,6 +44,17 @@ describe('secret box (AES-256-GCM, purpose-bound)', () => {
       /altered/,
     );
     expect(() => box.open(`${SEALED_PREFIX}AAAA`, 'files.password')).toThrow(/truncated/);
+  });
+
+  it('during a rotation, seals with the new key and opens values of either key', () => {
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const both = createRotatingSecretBox(newKey, oldKey);
+    const sealed = both.seal('s3cret', 'files.password');
+    expect(createSecretBox(newKey).open(sealed, 'files.password')).toBe('s3cret');
+    expect(() => createSecretBox(oldKey).open(sealed, 'files.password')).toThrow();
+    expect(both.open(createSecretBox(oldKey).seal('old', 'files.password'), 'files.password')).toBe('old');
+    expect(() => both.open(createSecretBox(randomBytes(32)).seal('x', 'p'), 'p')).toThrow(/another key/);
+    expect(() => both.open(sealed, 'webhook_secrets.secret')).toThrow();
   });
 
   it('reads a key as base64 (standard or URL-safe) or hex, and nothing else', () => {
@@ -98,6 +114,19 @@ describe('DOCSORT_SECRET_KEY and the key file', () => {
 
     const second = resolveSecretKey({ secretKey: null, dataDir });
     expect(second).toEqual({ key: first.key, source: 'key-file', file });
+  });
+
+  it('a rotation replaces the key file atomically, mode 0600, leaving nothing else', () => {
+    const dataDir = tempDir();
+    const file = path.join(dataDir, 'secret.key');
+    const first = resolveSecretKey({ secretKey: null, dataDir });
+    fs.chmodSync(file, 0o644);
+    const next = randomBytes(32);
+    replaceKeyFile(file, next);
+    expect(next.equals(first.key)).toBe(false);
+    expect(resolveSecretKey({ secretKey: null, dataDir })).toEqual({ key: next, source: 'key-file', file });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(dataDir)).toEqual(['secret.key']);
   });
 
   it('a damaged key file stops the start instead of being replaced', () => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +52,50 @@ describe('docsort command line', () => {
       await db.close();
     }
   });
+
+  it('secrets rotate re-seals with a generated key into the key file, or with --new-key for DOCSORT_SECRET_KEY', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docsort-cli-rotate-'));
+    dirs.push(dataDir);
+    const none = (await cli(['secrets', 'rotate'], { DOCSORT_DATA_DIR: dataDir }).catch(
+      (e: unknown) => e,
+    )) as {
+      code: number;
+      stderr: string;
+    };
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(
+      /^docsort secrets rotate: there is no current key: DOCSORT_SECRET_KEY is unset/,
+    );
+
+    const keyFile = path.join(dataDir, 'secret.key');
+    const first = randomBytes(32).toString('base64');
+    fs.writeFileSync(keyFile, `${first}\n`, { mode: 0o600 });
+    await cli(['keys', 'create'], { DOCSORT_DATA_DIR: dataDir });
+    const generated = await cli(['secrets', 'rotate'], { DOCSORT_DATA_DIR: dataDir });
+    expect(generated.stdout).toMatch(/settings\.secret_key_check\s+1\n/);
+    expect(generated.stdout).toMatch(/Wrote the new key to .*secret\.key \(mode 0600\)/);
+    const second = fs.readFileSync(keyFile, 'utf8').trim();
+    expect(second).not.toBe(first);
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(generated.stdout).not.toContain(second);
+
+    // Moving to DOCSORT_SECRET_KEY: the current key is the file's; the new one is given, and never printed.
+    const third = randomBytes(32).toString('hex');
+    const given = await cli(['secrets', 'rotate', '--new-key', third], {
+      DOCSORT_DATA_DIR: dataDir,
+      DOCSORT_SECRET_KEY: second,
+    });
+    expect(given.stdout).toMatch(/Set DOCSORT_SECRET_KEY to the new key on every process/);
+    expect(given.stdout).not.toContain(third);
+    const stale = (await cli(['secrets', 'rotate'], {
+      DOCSORT_DATA_DIR: dataDir,
+      DOCSORT_SECRET_KEY: second,
+    }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(
+      /^docsort secrets rotate: The secrets in the database were sealed with another key/,
+    );
+  }, 180_000);
 
   it('stops on bad configuration with one line naming the variable', async () => {
     for (const [name, value] of [

@@ -1,0 +1,261 @@
+import {
+  createRotatingSecretBox,
+  createSecretBox,
+  isSealed,
+  type SecretBox,
+  SecretBoxError,
+} from '../lib/secret-box.js';
+import type { Db, Executor } from './database.js';
+import { KEY_CHECK, SEALED, verifySecretKey } from './sealed-secrets.js';
+
+/**
+ * Re-seal every sealed value with a new key (`docsort secrets rotate`, main/rotate-secret-key.ts).
+ *
+ * Crash safety. A GCM value sealed with the new key does not open with the old one, so a rotation cut
+ * short leaves a database holding values of both keys. It is designed so that such a database is always
+ * finished by running the same rotation again:
+ * - Values are read with a box that knows both keys (new first, then old): a value already under the new
+ *   key is left alone, one under the old key is re-sealed, one that opens with neither stops the command.
+ * - A first pass only opens every value, writing nothing: a rotation given the wrong new key after an
+ *   interrupted one (values under a third key) is refused before it changes anything.
+ * - The second pass re-seals one column at a time, a batch of rows per transaction; each update is
+ *   conditional on the value it read, so a running server writing meanwhile is never overwritten.
+ * - The key-check value (settings.secret_key_check) is switched last. Until then a process started with
+ *   the new key is refused (the check still names the old key) and one with the old key starts but fails
+ *   on the rows already re-sealed; once switched, the old key is refused at start with the usual message.
+ *   Running the rotation again after a crash, with the same current and new key, completes it; running it
+ *   once more after it completed changes nothing (and catches values that a server still on the old key
+ *   wrote in the meantime).
+ */
+
+export interface ColumnCount {
+  purpose: string;
+  /** Values re-sealed from the old key to the new one by this run. */
+  resealed: number;
+  /** Values found already under the new key (an interrupted run, or the rotation run again). */
+  already: number;
+}
+
+export interface RotateOptions {
+  current: Uint8Array;
+  next: Uint8Array;
+  /** Names the current key in the wrong-key message (e.g. DOCSORT_SECRET_KEY). */
+  keySource: string;
+  /** Rows per transaction. */
+  batchSize?: number;
+  /** Called once a column's re-sealed values are committed (tests interrupt the rotation here). */
+  afterColumn?: (purpose: string) => void | Promise<void>;
+}
+
+export class SecretRotationError extends Error {}
+
+interface Row {
+  id: string;
+  stored: string;
+}
+
+/** A column holding sealed values: paged by id, updated only if unchanged since read. */
+interface SealedColumn {
+  purpose: string;
+  page(db: Executor, after: string, limit: number): Promise<Row[]>;
+  update(db: Executor, row: Row, next: string): Promise<boolean>;
+  /** The sealed value inside a stored one (null: nothing sealed), and the stored value with it replaced. */
+  sealed(stored: string): string | null;
+  replace(stored: string, sealed: string): string;
+}
+
+const whole = { sealed: (s: string) => (isSealed(s) ? s : null), replace: (_s: string, v: string) => v };
+const like = '%sealed:v1:%';
+const updated = (r: { numUpdatedRows: bigint }) => r.numUpdatedRows > 0n;
+
+const COLUMNS: SealedColumn[] = [
+  {
+    purpose: SEALED.filePassword,
+    ...whole,
+    page: async (db, after, limit) =>
+      (
+        await db
+          .selectFrom('files')
+          .select(['id', 'password'])
+          .where('id', '>', after)
+          .where('password', 'like', like)
+          .orderBy('id')
+          .limit(limit)
+          .execute()
+      ).map((r) => ({ id: r.id, stored: r.password ?? '' })),
+    update: async (db, row, next) =>
+      updated(
+        await db
+          .updateTable('files')
+          .set({ password: next })
+          .where('id', '=', row.id)
+          .where('password', '=', row.stored)
+          .executeTakeFirst(),
+      ),
+  },
+  {
+    purpose: SEALED.webhookSecret,
+    ...whole,
+    page: async (db, after, limit) =>
+      (
+        await db
+          .selectFrom('webhook_secrets')
+          .select(['id', 'secret'])
+          .where('id', '>', after)
+          .where('secret', 'like', like)
+          .orderBy('id')
+          .limit(limit)
+          .execute()
+      ).map((r) => ({ id: r.id, stored: r.secret })),
+    update: async (db, row, next) =>
+      updated(
+        await db
+          .updateTable('webhook_secrets')
+          .set({ secret: next })
+          .where('id', '=', row.id)
+          .where('secret', '=', row.stored)
+          .executeTakeFirst(),
+      ),
+  },
+  {
+    purpose: SEALED.pendingFilePassword,
+    sealed(stored) {
+      const password = (JSON.parse(stored) as { settings?: { password?: unknown } }).settings?.password;
+      return typeof password === 'string' && isSealed(password) ? password : null;
+    },
+    replace(stored, sealed) {
+      const input = JSON.parse(stored) as { settings?: Record<string, unknown> };
+      return JSON.stringify({ ...input, settings: { ...input.settings, password: sealed } });
+    },
+    page: async (db, after, limit) =>
+      (
+        await db
+          .selectFrom('classify_runs')
+          .select(['id', 'file_input'])
+          .where('id', '>', after)
+          .where('file_input', 'like', like)
+          .orderBy('id')
+          .limit(limit)
+          .execute()
+      ).map((r) => ({ id: r.id, stored: r.file_input ?? '{}' })),
+    update: async (db, row, next) =>
+      updated(
+        await db
+          .updateTable('classify_runs')
+          .set({ file_input: next })
+          .where('id', '=', row.id)
+          .where('file_input', '=', row.stored)
+          .executeTakeFirst(),
+      ),
+  },
+  settingColumn('presign_secret', SEALED.presignSecret),
+  // Last: switching the check is what tells processes that the rotation is complete.
+  settingColumn(KEY_CHECK, SEALED.keyCheck),
+];
+
+function settingColumn(key: string, purpose: string): SealedColumn {
+  return {
+    purpose,
+    ...whole,
+    page: async (db, after) =>
+      (
+        await db
+          .selectFrom('settings')
+          .select('value')
+          .where('key', '=', key)
+          .where('key', '>', after)
+          .execute()
+      ).map((r) => ({ id: key, stored: r.value })),
+    update: async (db, row, next) =>
+      updated(
+        await db
+          .updateTable('settings')
+          .set({ value: next })
+          .where('key', '=', key)
+          .where('value', '=', row.stored)
+          .executeTakeFirst(),
+      ),
+  };
+}
+
+export async function rotateSealedSecrets(db: Db, opts: RotateOptions): Promise<ColumnCount[]> {
+  if (Buffer.from(opts.current).equals(Buffer.from(opts.next)))
+    throw new SecretRotationError('the new key is the current key');
+  const oldBox = createSecretBox(opts.current);
+  const newBox = createSecretBox(opts.next);
+  const both = createRotatingSecretBox(opts.next, opts.current);
+  // A database never started since sealing existed has no check yet: write it under the current key,
+  // which also proves that key opens the values already there.
+  const check = await db.selectFrom('settings').select('key').where('key', '=', KEY_CHECK).executeTakeFirst();
+  if (!check) await verifySecretKey(db, oldBox, opts.keySource);
+  // The check opens with the current key (rotation to do) or the new one (done, or run again).
+  await verifySecretKey(db, both, opts.keySource);
+  const batch = opts.batchSize ?? 500;
+
+  const unopened: string[] = [];
+  for (const column of COLUMNS) {
+    await eachPage(db, column, batch, async (_tx, row, sealed) => {
+      try {
+        both.open(sealed, column.purpose);
+      } catch (err) {
+        if (!(err instanceof SecretBoxError)) throw err;
+        unopened.push(`${column.purpose} (${row.id})`);
+      }
+    });
+  }
+  if (unopened.length > 0) {
+    throw new SecretRotationError(
+      `${unopened.length} sealed value(s) open with neither the current nor the new key, nothing was changed: ` +
+        `${unopened.slice(0, 5).join(', ')}. If a rotation to another new key was interrupted, run it again with that key.`,
+    );
+  }
+
+  const counts: ColumnCount[] = [];
+  for (const column of COLUMNS) {
+    const count = { purpose: column.purpose, resealed: 0, already: 0 };
+    await eachPage(db, column, batch, async (tx, row, sealed) => {
+      if (opensWith(newBox, sealed, column.purpose)) {
+        count.already += 1;
+        return;
+      }
+      const plain = oldBox.open(sealed, column.purpose);
+      const next = column.replace(row.stored, newBox.seal(plain, column.purpose));
+      if (await column.update(tx, row, next)) count.resealed += 1;
+    });
+    counts.push(count);
+    await opts.afterColumn?.(column.purpose);
+  }
+  return counts;
+}
+
+/** Each row holding a sealed value, a page per transaction. */
+async function eachPage(
+  db: Db,
+  column: SealedColumn,
+  limit: number,
+  visit: (tx: Executor, row: Row, sealed: string) => Promise<void>,
+): Promise<void> {
+  let after = '';
+  for (;;) {
+    const size = await db.transaction().execute(async (tx) => {
+      const rows = await column.page(tx, after, limit);
+      for (const row of rows) {
+        const sealed = column.sealed(row.stored);
+        if (sealed !== null) await visit(tx, row, sealed);
+      }
+      after = rows.at(-1)?.id ?? after;
+      return rows.length;
+    });
+    if (size < limit) return;
+  }
+}
+
+function opensWith(box: SecretBox, sealed: string, purpose: string): boolean {
+  try {
+    box.open(sealed, purpose);
+    return true;
+  } catch (err) {
+    if (err instanceof SecretBoxError) return false;
+    throw err;
+  }
+}
