@@ -5,7 +5,7 @@ import { newId } from '../lib/ids.js';
 import type { Executor } from '../store/database.js';
 import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
 import type { Database } from '../store/schema.js';
-import { SEALED } from '../store/sealed-secrets.js';
+import { SEALED } from '../store/sealed-columns.js';
 import { containsIgnoreCase } from '../store/text-search.js';
 import type { Actor, CoreDeps } from './context.js';
 import type { FileInput } from './schemas.js';

@@ -5,7 +5,7 @@ import type { SecretBox } from '../lib/secret-box.js';
 import type { Executor } from '../store/database.js';
 import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
 import type { Database } from '../store/schema.js';
-import { SEALED } from '../store/sealed-secrets.js';
+import { SEALED } from '../store/sealed-columns.js';
 import { newSigningSecret } from '../webhooks/signing.js';
 import type { Actor, CoreDeps } from './context.js';
 import type { CreateWebhookEndpointRequest, UpdateWebhookEndpointRequest } from './webhook-schemas.js';

@@ -22,6 +22,16 @@ export interface SecretBox {
 
 export const isSealed = (stored: string): boolean => stored.startsWith(SEALED_PREFIX);
 
+/** The clear text, or null when the value does not open with this box (another key, altered, copied). */
+export function tryOpen(box: SecretBox, stored: string, purpose: string): string | null {
+  try {
+    return box.open(stored, purpose);
+  } catch (err) {
+    if (err instanceof SecretBoxError) return null;
+    throw err;
+  }
+}
+
 export function createSecretBox(key: Uint8Array): SecretBox {
   if (key.byteLength !== SECRET_KEY_BYTES)
     throw new SecretBoxError(`the secret key must be ${SECRET_KEY_BYTES} bytes`);

@@ -15,7 +15,8 @@ import type { DocumentClassifier } from '../ports/classifier.js';
 import { systemClock } from '../ports/clock.js';
 import type { DocumentParser } from '../ports/parser.js';
 import { type DatabaseHandle, type Db, type OpenOptions, openDatabase } from '../store/database.js';
-import { SEALED, sealLegacySecrets, verifySecretKey } from '../store/sealed-secrets.js';
+import { SEALED } from '../store/sealed-columns.js';
+import { sealLegacySecrets, verifySecretKey } from '../store/sealed-secrets.js';
 import { describeSecretKey, resolveSecretKey, type SecretKey } from './secret-key.js';
 
 /** The URL signing secret: stored once (sealed) in the database and shared by every process. */

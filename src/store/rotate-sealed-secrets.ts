@@ -1,12 +1,7 @@
-import {
-  createRotatingSecretBox,
-  createSecretBox,
-  isSealed,
-  type SecretBox,
-  SecretBoxError,
-} from '../lib/secret-box.js';
-import type { Db, Executor } from './database.js';
-import { KEY_CHECK, SEALED, verifySecretKey } from './sealed-secrets.js';
+import { createRotatingSecretBox, createSecretBox, tryOpen } from '../lib/secret-box.js';
+import type { Db } from './database.js';
+import { eachStoredSecret, KEY_CHECK, SEALED_COLUMNS } from './sealed-columns.js';
+import { verifySecretKey } from './sealed-secrets.js';
 
 /**
  * Re-seal every sealed value with a new key (`docsort secrets rotate`, main/rotate-secret-key.ts).
@@ -49,135 +44,6 @@ export interface RotateOptions {
 
 export class SecretRotationError extends Error {}
 
-interface Row {
-  id: string;
-  stored: string;
-}
-
-/** A column holding sealed values: paged by id, updated only if unchanged since read. */
-interface SealedColumn {
-  purpose: string;
-  page(db: Executor, after: string, limit: number): Promise<Row[]>;
-  update(db: Executor, row: Row, next: string): Promise<boolean>;
-  /** The sealed value inside a stored one (null: nothing sealed), and the stored value with it replaced. */
-  sealed(stored: string): string | null;
-  replace(stored: string, sealed: string): string;
-}
-
-const whole = { sealed: (s: string) => (isSealed(s) ? s : null), replace: (_s: string, v: string) => v };
-const like = '%sealed:v1:%';
-const updated = (r: { numUpdatedRows: bigint }) => r.numUpdatedRows > 0n;
-
-const COLUMNS: SealedColumn[] = [
-  {
-    purpose: SEALED.filePassword,
-    ...whole,
-    page: async (db, after, limit) =>
-      (
-        await db
-          .selectFrom('files')
-          .select(['id', 'password'])
-          .where('id', '>', after)
-          .where('password', 'like', like)
-          .orderBy('id')
-          .limit(limit)
-          .execute()
-      ).map((r) => ({ id: r.id, stored: r.password ?? '' })),
-    update: async (db, row, next) =>
-      updated(
-        await db
-          .updateTable('files')
-          .set({ password: next })
-          .where('id', '=', row.id)
-          .where('password', '=', row.stored)
-          .executeTakeFirst(),
-      ),
-  },
-  {
-    purpose: SEALED.webhookSecret,
-    ...whole,
-    page: async (db, after, limit) =>
-      (
-        await db
-          .selectFrom('webhook_secrets')
-          .select(['id', 'secret'])
-          .where('id', '>', after)
-          .where('secret', 'like', like)
-          .orderBy('id')
-          .limit(limit)
-          .execute()
-      ).map((r) => ({ id: r.id, stored: r.secret })),
-    update: async (db, row, next) =>
-      updated(
-        await db
-          .updateTable('webhook_secrets')
-          .set({ secret: next })
-          .where('id', '=', row.id)
-          .where('secret', '=', row.stored)
-          .executeTakeFirst(),
-      ),
-  },
-  {
-    purpose: SEALED.pendingFilePassword,
-    sealed(stored) {
-      const password = (JSON.parse(stored) as { settings?: { password?: unknown } }).settings?.password;
-      return typeof password === 'string' && isSealed(password) ? password : null;
-    },
-    replace(stored, sealed) {
-      const input = JSON.parse(stored) as { settings?: Record<string, unknown> };
-      return JSON.stringify({ ...input, settings: { ...input.settings, password: sealed } });
-    },
-    page: async (db, after, limit) =>
-      (
-        await db
-          .selectFrom('classify_runs')
-          .select(['id', 'file_input'])
-          .where('id', '>', after)
-          .where('file_input', 'like', like)
-          .orderBy('id')
-          .limit(limit)
-          .execute()
-      ).map((r) => ({ id: r.id, stored: r.file_input ?? '{}' })),
-    update: async (db, row, next) =>
-      updated(
-        await db
-          .updateTable('classify_runs')
-          .set({ file_input: next })
-          .where('id', '=', row.id)
-          .where('file_input', '=', row.stored)
-          .executeTakeFirst(),
-      ),
-  },
-  settingColumn('presign_secret', SEALED.presignSecret),
-  // Last: switching the check is what tells processes that the rotation is complete.
-  settingColumn(KEY_CHECK, SEALED.keyCheck),
-];
-
-function settingColumn(key: string, purpose: string): SealedColumn {
-  return {
-    purpose,
-    ...whole,
-    page: async (db, after) =>
-      (
-        await db
-          .selectFrom('settings')
-          .select('value')
-          .where('key', '=', key)
-          .where('key', '>', after)
-          .execute()
-      ).map((r) => ({ id: key, stored: r.value })),
-    update: async (db, row, next) =>
-      updated(
-        await db
-          .updateTable('settings')
-          .set({ value: next })
-          .where('key', '=', key)
-          .where('value', '=', row.stored)
-          .executeTakeFirst(),
-      ),
-  };
-}
-
 export async function rotateSealedSecrets(db: Db, opts: RotateOptions): Promise<ColumnCount[]> {
   if (Buffer.from(opts.current).equals(Buffer.from(opts.next)))
     throw new SecretRotationError('the new key is the current key');
@@ -193,14 +59,9 @@ export async function rotateSealedSecrets(db: Db, opts: RotateOptions): Promise<
   const batch = opts.batchSize ?? 500;
 
   const unopened: string[] = [];
-  for (const column of COLUMNS) {
-    await eachPage(db, column, batch, async (_tx, row, sealed) => {
-      try {
-        both.open(sealed, column.purpose);
-      } catch (err) {
-        if (!(err instanceof SecretBoxError)) throw err;
-        unopened.push(`${column.purpose} (${row.id})`);
-      }
+  for (const column of SEALED_COLUMNS) {
+    await eachStoredSecret(db, column, 'sealed', batch, async (_tx, row, sealed) => {
+      if (tryOpen(both, sealed, column.purpose) === null) unopened.push(`${column.purpose} (${row.id})`);
     });
   }
   if (unopened.length > 0) {
@@ -211,10 +72,10 @@ export async function rotateSealedSecrets(db: Db, opts: RotateOptions): Promise<
   }
 
   const counts: ColumnCount[] = [];
-  for (const column of COLUMNS) {
+  for (const column of SEALED_COLUMNS) {
     const count = { purpose: column.purpose, resealed: 0, already: 0 };
-    await eachPage(db, column, batch, async (tx, row, sealed) => {
-      if (opensWith(newBox, sealed, column.purpose)) {
+    await eachStoredSecret(db, column, 'sealed', batch, async (tx, row, sealed) => {
+      if (tryOpen(newBox, sealed, column.purpose) !== null) {
         count.already += 1;
         return;
       }
@@ -226,36 +87,4 @@ export async function rotateSealedSecrets(db: Db, opts: RotateOptions): Promise<
     await opts.afterColumn?.(column.purpose);
   }
   return counts;
-}
-
-/** Each row holding a sealed value, a page per transaction. */
-async function eachPage(
-  db: Db,
-  column: SealedColumn,
-  limit: number,
-  visit: (tx: Executor, row: Row, sealed: string) => Promise<void>,
-): Promise<void> {
-  let after = '';
-  for (;;) {
-    const size = await db.transaction().execute(async (tx) => {
-      const rows = await column.page(tx, after, limit);
-      for (const row of rows) {
-        const sealed = column.sealed(row.stored);
-        if (sealed !== null) await visit(tx, row, sealed);
-      }
-      after = rows.at(-1)?.id ?? after;
-      return rows.length;
-    });
-    if (size < limit) return;
-  }
-}
-
-function opensWith(box: SecretBox, sealed: string, purpose: string): boolean {
-  try {
-    box.open(sealed, purpose);
-    return true;
-  } catch (err) {
-    if (err instanceof SecretBoxError) return false;
-    throw err;
-  }
 }

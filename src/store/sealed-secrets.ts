@@ -1,23 +1,11 @@
-import { isSealed, SEALED_PREFIX, type SecretBox, SecretBoxError } from '../lib/secret-box.js';
+import { type SecretBox, tryOpen } from '../lib/secret-box.js';
 import type { Db } from './database.js';
+import { eachStoredSecret, KEY_CHECK, SEALED, SEALED_COLUMNS } from './sealed-columns.js';
 
-/**
- * The columns whose values are sealed (lib/secret-box.ts), each named by the purpose that is bound to
- * its values as authenticated data: a value copied into another column no longer opens.
- */
-export const SEALED = {
-  filePassword: 'files.password',
-  webhookSecret: 'webhook_secrets.secret',
-  /** settings.password of a classify run's {url} file input, kept until the worker downloads it. */
-  pendingFilePassword: 'classify_runs.file_input.settings.password',
-  presignSecret: 'settings.presign_secret',
-  keyCheck: 'settings.secret_key_check',
-} as const;
-
-export const KEY_CHECK = 'secret_key_check';
 const KEY_CHECK_TEXT = 'docsort secret key check';
 /** Set once every clear value written before sealing existed has been sealed. */
 const SEALED_MARKER = 'secrets_sealed';
+const BATCH = 500;
 
 export class WrongSecretKeyError extends Error {}
 
@@ -34,21 +22,15 @@ export async function verifySecretKey(db: Db, box: SecretBox, keySource: string)
         'DATA_DIR/secret.key, the key is the content of that file): every process sharing a database needs the ' +
         'same key, and a host that generated its own secret.key has a different one.',
     );
-  const opens = (stored: string, purpose: string) => {
-    try {
-      return box.open(stored, purpose);
-    } catch (err) {
-      if (err instanceof SecretBoxError) return null;
-      throw err;
-    }
-  };
   const readCheck = () =>
     db.selectFrom('settings').select('value').where('key', '=', KEY_CHECK).executeTakeFirst();
   let check = await readCheck();
   if (!check) {
     // No check yet (a new database, or one from before sealing): values sealed meanwhile must still open.
-    for (const [stored, purpose] of await oneSealedValueEach(db)) {
-      if (opens(stored, purpose) === null) throw wrongKey();
+    for (const column of SEALED_COLUMNS) {
+      const [row] = await column.page(db, 'sealed', '', 1);
+      const secret = row ? column.secret(row.stored) : null;
+      if (secret !== null && tryOpen(box, secret, column.purpose) === null) throw wrongKey();
     }
     await db
       .insertInto('settings')
@@ -58,27 +40,7 @@ export async function verifySecretKey(db: Db, box: SecretBox, keySource: string)
     // Another process may have won the insert with its own key.
     check = await readCheck();
   }
-  if (!check || opens(check.value, SEALED.keyCheck) !== KEY_CHECK_TEXT) throw wrongKey();
-}
-
-async function oneSealedValueEach(db: Db): Promise<[string, string][]> {
-  const like = `${SEALED_PREFIX}%`;
-  const file = await db
-    .selectFrom('files')
-    .select('password')
-    .where('password', 'like', like)
-    .limit(1)
-    .executeTakeFirst();
-  const secret = await db
-    .selectFrom('webhook_secrets')
-    .select('secret')
-    .where('secret', 'like', like)
-    .limit(1)
-    .executeTakeFirst();
-  const out: [string, string][] = [];
-  if (file?.password) out.push([file.password, SEALED.filePassword]);
-  if (secret) out.push([secret.secret, SEALED.webhookSecret]);
-  return out;
+  if (!check || tryOpen(box, check.value, SEALED.keyCheck) !== KEY_CHECK_TEXT) throw wrongKey();
 }
 
 /**
@@ -94,90 +56,18 @@ export async function sealLegacySecrets(db: Db, box: SecretBox): Promise<number>
     .where('key', '=', SEALED_MARKER)
     .executeTakeFirst();
   if (done) return 0;
-  const like = `${SEALED_PREFIX}%`;
   let sealed = 0;
-
-  const files = await db
-    .selectFrom('files')
-    .select(['id', 'password'])
-    .where('password', 'is not', null)
-    .where('password', 'not like', like)
-    .execute();
-  for (const f of files) {
-    if (f.password === null) continue;
-    const r = await db
-      .updateTable('files')
-      .set({ password: box.seal(f.password, SEALED.filePassword) })
-      .where('id', '=', f.id)
-      .where('password', '=', f.password)
-      .executeTakeFirst();
-    sealed += Number(r.numUpdatedRows);
+  for (const column of SEALED_COLUMNS) {
+    if (column.purpose === SEALED.keyCheck) continue;
+    await eachStoredSecret(db, column, 'clear', BATCH, async (tx, row, secret) => {
+      if (await column.update(tx, row, column.replace(row.stored, box.seal(secret, column.purpose))))
+        sealed++;
+    });
   }
-
-  const secrets = await db
-    .selectFrom('webhook_secrets')
-    .select(['id', 'secret'])
-    .where('secret', 'not like', like)
-    .execute();
-  for (const s of secrets) {
-    const r = await db
-      .updateTable('webhook_secrets')
-      .set({ secret: box.seal(s.secret, SEALED.webhookSecret) })
-      .where('id', '=', s.id)
-      .where('secret', '=', s.secret)
-      .executeTakeFirst();
-    sealed += Number(r.numUpdatedRows);
-  }
-
-  // Classify runs whose {url} file the worker has not downloaded yet carry the password in file_input.
-  const pending = await db
-    .selectFrom('classify_runs')
-    .select(['id', 'file_input'])
-    .where('file_input', 'is not', null)
-    .execute();
-  for (const run of pending) {
-    if (run.file_input === null) continue;
-    const resealed = sealPendingPassword(box, run.file_input);
-    if (resealed === null) continue;
-    const r = await db
-      .updateTable('classify_runs')
-      .set({ file_input: resealed })
-      .where('id', '=', run.id)
-      .where('file_input', '=', run.file_input)
-      .executeTakeFirst();
-    sealed += Number(r.numUpdatedRows);
-  }
-
-  const presign = await db
-    .selectFrom('settings')
-    .select('value')
-    .where('key', '=', 'presign_secret')
-    .executeTakeFirst();
-  if (presign && !isSealed(presign.value)) {
-    const r = await db
-      .updateTable('settings')
-      .set({ value: box.seal(presign.value, SEALED.presignSecret) })
-      .where('key', '=', 'presign_secret')
-      .where('value', '=', presign.value)
-      .executeTakeFirst();
-    sealed += Number(r.numUpdatedRows);
-  }
-
   await db
     .insertInto('settings')
     .values({ key: SEALED_MARKER, value: 'v1' })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
   return sealed;
-}
-
-/** The file_input JSON with its clear password sealed; null when there is nothing to seal. */
-function sealPendingPassword(box: SecretBox, json: string): string | null {
-  const input = JSON.parse(json) as { settings?: { password?: unknown } };
-  const password = input.settings?.password;
-  if (typeof password !== 'string' || isSealed(password)) return null;
-  return JSON.stringify({
-    ...input,
-    settings: { ...input.settings, password: box.seal(password, SEALED.pendingFilePassword) },
-  });
 }

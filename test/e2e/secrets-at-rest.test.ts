@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox, SEALED_PREFIX } from '../../src/lib/secret-box.js';
-import { SEALED } from '../../src/store/sealed-secrets.js';
+import { SEALED } from '../../src/store/sealed-columns.js';
 import { backends } from '../support/backends.js';
 import { BASIC_CONFIG, startTestServer, type TestServer, waitFor } from '../support/test-server.js';
 import { type Receiver, startReceiver } from '../webhooks/receiver.js';

@@ -7,7 +7,7 @@ import { createSecretBox, SEALED_PREFIX } from '../../src/lib/secret-box.js';
 import { createContainer } from '../../src/main/container.js';
 import { rotateSecretKey } from '../../src/main/rotate-secret-key.js';
 import { rotateSealedSecrets } from '../../src/store/rotate-sealed-secrets.js';
-import { SEALED } from '../../src/store/sealed-secrets.js';
+import { SEALED } from '../../src/store/sealed-columns.js';
 import { type BackendName, backends, pgTestUrl } from '../support/backends.js';
 import { BASIC_CONFIG, startTestServer, type TestServer, waitFor } from '../support/test-server.js';
 import { type Receiver, startReceiver } from '../webhooks/receiver.js';
