@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
 import {
@@ -12,9 +12,9 @@ import {
 import {
   buildDashboard,
   chromiumAvailable,
-  collectPageErrors,
   expectNoHorizontalScroll,
   launchChromium,
+  pageSession,
   screenshot,
   signInAs,
 } from './dashboard-support.js';
@@ -42,9 +42,6 @@ interface Metrics {
 describe.runIf(available).each(backends())('dashboard evaluation in Chromium (%s)', (backend) => {
   let s: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
   let classifierId: string;
 
   beforeAll(async () => {
@@ -59,19 +56,9 @@ describe.runIf(available).each(backends())('dashboard evaluation in Chromium (%s
     await s?.stop();
   });
 
-  async function openPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-    context = await browser.newContext({ viewport });
-    page = await context.newPage();
-    errors = collectPageErrors(page);
-    return page;
-  }
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) {
-      await screenshot(page, `failed-evaluation-${backend}`).catch(() => {});
-    }
-    await context?.close();
-    expect(errors).toEqual([]);
-  });
+  const pages = pageSession(() => browser, `evaluation-${backend}`);
+  const openPage = (viewport?: { width: number; height: number }) => pages.open(viewport);
+  afterEach((ctx) => pages.finish(ctx.task.result?.state === 'fail'));
 
   const signIn = (p: Page, key = s.apiKey) => signInAs(p, s.url, key);
 
@@ -146,7 +133,7 @@ describe.runIf(available).each(backends())('dashboard evaluation in Chromium (%s
     });
     // The file name opens the original through a fresh presigned link, in a new tab.
     const [tab] = await Promise.all([
-      context.waitForEvent('page'),
+      pages.context.waitForEvent('page'),
       items.getByRole('button', { name: 'bill.txt', exact: true }).click(),
     ]);
     await tab.waitForLoadState();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -105,4 +105,37 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
     '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
   )) as { scroll: number; client: number };
   expect(scroll).toBeLessThanOrEqual(client);
+}
+
+/**
+ * One browser context per test: `open()` makes it (1280x800 unless told) and collects the page's errors;
+ * `finish()`, from afterEach, screenshots a failed test as `failed-<label>`, closes the context and fails
+ * the test on any error the page printed (CSP violations and uncaught exceptions surface here).
+ */
+export function pageSession(
+  browser: () => Browser,
+  label: string,
+  prepare?: (context: BrowserContext) => Promise<void>,
+) {
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let errors: string[] = [];
+  return {
+    get context(): BrowserContext {
+      if (!context) throw new Error('pageSession: open() a page first');
+      return context;
+    },
+    async open(viewport = { width: 1280, height: 800 }): Promise<Page> {
+      context = await browser().newContext({ viewport });
+      await prepare?.(context);
+      page = await context.newPage();
+      errors = collectPageErrors(page);
+      return page;
+    },
+    async finish(failed: boolean): Promise<void> {
+      if (failed && page) await screenshot(page, `failed-${label}`).catch(() => {});
+      await context?.close();
+      expect(errors).toEqual([]);
+    },
+  };
 }

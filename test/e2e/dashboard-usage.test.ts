@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, ensureWorkspace } from '../../src/core/api-keys.js';
 import { backends } from '../support/backends.js';
@@ -13,9 +13,9 @@ import {
 import {
   buildDashboard,
   chromiumAvailable,
-  collectPageErrors,
   expectNoHorizontalScroll,
   launchChromium,
+  pageSession,
   screenshot,
   signInAs,
 } from './dashboard-support.js';
@@ -30,9 +30,6 @@ const available = chromiumAvailable();
 describe.runIf(available).each(backends())('dashboard usage in Chromium (%s)', (backend) => {
   let s: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
   const ids: Record<'Alpha' | 'Beta', string> = { Alpha: '', Beta: '' };
   let today: string;
 
@@ -75,19 +72,9 @@ describe.runIf(available).each(backends())('dashboard usage in Chromium (%s)', (
     await s?.stop();
   });
 
-  async function openPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-    context = await browser.newContext({ viewport });
-    page = await context.newPage();
-    errors = collectPageErrors(page);
-    return page;
-  }
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) {
-      await screenshot(page, `failed-usage-${backend}`).catch(() => {});
-    }
-    await context?.close();
-    expect(errors).toEqual([]);
-  });
+  const pages = pageSession(() => browser, `usage-${backend}`);
+  const openPage = (viewport?: { width: number; height: number }) => pages.open(viewport);
+  afterEach((ctx) => pages.finish(ctx.task.result?.state === 'fail'));
 
   const signIn = (p: Page, key = s.apiKey) => signInAs(p, s.url, key);
 

@@ -1,5 +1,5 @@
 import { ExtendClient } from 'extend-ai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../support/backends.js';
 import {
@@ -13,9 +13,9 @@ import { type Receiver, startReceiver } from '../webhooks/receiver.js';
 import {
   buildDashboard,
   chromiumAvailable,
-  collectPageErrors,
   expectNoHorizontalScroll,
   launchChromium,
+  pageSession,
   screenshot,
   signInAs,
 } from './dashboard-support.js';
@@ -31,9 +31,6 @@ describe.runIf(available).each(backends())('dashboard webhooks in Chromium (%s)'
   let s: TestServer;
   let receiver: Receiver;
   let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
   let classifierId: string;
   /** Requests per path so far: the first to each path is answered 500, every later one 200. */
   const counts = new Map<string, number>();
@@ -64,20 +61,13 @@ describe.runIf(available).each(backends())('dashboard webhooks in Chromium (%s)'
     await receiver?.close();
   });
 
-  async function openPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-    context = await browser.newContext({ viewport });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.url });
-    page = await context.newPage();
-    errors = collectPageErrors(page);
-    return page;
-  }
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) {
-      await screenshot(page, `failed-webhooks-${backend}`).catch(() => {});
-    }
-    await context?.close();
-    expect(errors).toEqual([]);
-  });
+  const pages = pageSession(
+    () => browser,
+    `webhooks-${backend}`,
+    (context) => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.url }),
+  );
+  const openPage = (viewport?: { width: number; height: number }) => pages.open(viewport);
+  afterEach((ctx) => pages.finish(ctx.task.result?.state === 'fail'));
 
   const signIn = (p: Page, key = s.apiKey) => signInAs(p, s.url, key);
 

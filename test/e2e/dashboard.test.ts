@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makePdf } from '../fixtures/make-pdf.js';
 import { backends } from '../support/backends.js';
@@ -13,9 +13,10 @@ import {
 import {
   buildDashboard,
   chromiumAvailable,
-  collectPageErrors,
   launchChromium,
+  pageSession,
   screenshot,
+  signInAs,
 } from './dashboard-support.js';
 
 const available = chromiumAvailable();
@@ -24,9 +25,6 @@ const available = chromiumAvailable();
 describe.runIf(available).each(backends())('dashboard in Chromium (%s)', (backend) => {
   let s: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
   let classifierId: string;
 
   beforeAll(async () => {
@@ -41,26 +39,11 @@ describe.runIf(available).each(backends())('dashboard in Chromium (%s)', (backen
     await s?.stop();
   });
 
-  async function openPage(): Promise<Page> {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    errors = collectPageErrors(page);
-    return page;
-  }
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page)
-      await screenshot(page, `failed-${backend}`).catch(() => {});
-    await context?.close();
-    // CSP violations and uncaught exceptions surface here.
-    expect(errors).toEqual([]);
-  });
+  const pages = pageSession(() => browser, backend);
+  const openPage = (viewport?: { width: number; height: number }) => pages.open(viewport);
+  afterEach((ctx) => pages.finish(ctx.task.result?.state === 'fail'));
 
-  async function signIn(p: Page) {
-    await p.goto(`${s.url}/`);
-    await p.getByLabel('API key').fill(s.apiKey);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('heading', { name: 'Runs' }).waitFor();
-  }
+  const signIn = (p: Page) => signInAs(p, s.url, s.apiKey);
 
   it('signs in with the key, refusing a wrong one with the API message, and signs out', async () => {
     const p = await openPage();
