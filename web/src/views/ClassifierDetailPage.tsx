@@ -1,20 +1,9 @@
-import {
-  Alert,
-  Button,
-  Code,
-  Group,
-  Loader,
-  SimpleGrid,
-  Stack,
-  Tabs,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Code, Group, Loader, SimpleGrid, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client';
 import type { Classifier } from '../api/types';
 import { DraftEditor } from '../components/DraftEditor';
+import { LoadFailure } from '../components/LoadFailure';
 import { PublishPanel } from '../components/PublishPanel';
 import { TryIt } from '../components/TryIt';
 import { VersionHistory } from '../components/VersionHistory';
@@ -49,16 +38,12 @@ export function ClassifierDetailPage({ classifierId }: { classifierId: string })
 
   if (error) {
     return (
-      <Stack>
-        <Alert
-          color="red"
-          title={error.notFound ? 'Classifier not found' : 'Could not load the classifier'}
-          role="alert"
-        >
-          {error.message}
-        </Alert>
-        <Link to="/classifiers">Back to classifiers</Link>
-      </Stack>
+      <LoadFailure
+        error={error}
+        notFoundTitle="Classifier not found"
+        failedTitle="Could not load the classifier"
+        back={{ to: '/classifiers', label: 'Back to classifiers' }}
+      />
     );
   }
   if (!classifier) return <Loader aria-label="Loading the classifier" />;

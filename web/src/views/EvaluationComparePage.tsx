@@ -5,6 +5,7 @@ import { type EvaluationSet, type EvaluationSetRun, runFinished } from '../api/e
 import { classOrder } from '../components/evaluation/ClassMetricsTable';
 import { ConfusionMatrix } from '../components/evaluation/ConfusionMatrix';
 import { EvaluationStatus } from '../components/evaluation/EvaluationStatus';
+import { EvaluationTrail } from '../components/evaluation/EvaluationTrail';
 import { compareUrl } from '../components/evaluation/RunsTable';
 import { Section } from '../components/evaluation/Section';
 import {
@@ -100,23 +101,7 @@ export function EvaluationComparePage({ a, b }: { a: string | null; b: string | 
   return (
     <Stack gap="sm">
       <Stack gap={0}>
-        <Group gap="xs">
-          <Link to="/evaluation" size="sm">
-            Evaluation
-          </Link>
-          <Text size="sm" c="dimmed">
-            /
-          </Text>
-          <Link to={`/evaluation/${runA.evaluationSetId}`} size="sm">
-            {set?.name ?? runA.evaluationSetId}
-          </Link>
-          <Text size="sm" c="dimmed">
-            /
-          </Text>
-          <Title order={2} size="h3">
-            Compare runs
-          </Title>
-        </Group>
+        <EvaluationTrail set={{ id: runA.evaluationSetId, name: set?.name }}>Compare runs</EvaluationTrail>
         <Text size="xs" c="dimmed">
           Changes are B minus A: green where B is better, red where it is worse.
         </Text>

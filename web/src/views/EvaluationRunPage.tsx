@@ -1,14 +1,16 @@
-import { Alert, Code, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Code, Loader, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client';
 import { type EvaluationSet, type EvaluationSetRun, runFinished } from '../api/evaluation-types';
 import { ClassMetricsTable } from '../components/evaluation/ClassMetricsTable';
 import { ConfusionMatrix } from '../components/evaluation/ConfusionMatrix';
 import { EvaluationStatus } from '../components/evaluation/EvaluationStatus';
+import { EvaluationTrail } from '../components/evaluation/EvaluationTrail';
 import { HeadlineFigures } from '../components/evaluation/HeadlineFigures';
 import { Misclassified } from '../components/evaluation/Misclassified';
 import { ReliabilityChart } from '../components/evaluation/ReliabilityChart';
 import { Section } from '../components/evaluation/Section';
+import { LoadFailure } from '../components/LoadFailure';
 import { versionLabel } from '../lib/evaluation-format';
 import { formatTime } from '../lib/format';
 import { Link } from '../lib/router';
@@ -49,16 +51,12 @@ export function EvaluationRunPage({ runId }: { runId: string }) {
 
   if (error && !run) {
     return (
-      <Stack>
-        <Alert
-          color="red"
-          title={error.notFound ? 'Evaluation run not found' : 'Could not load the run'}
-          role="alert"
-        >
-          {error.message}
-        </Alert>
-        <Link to="/evaluation">Back to evaluation</Link>
-      </Stack>
+      <LoadFailure
+        error={error}
+        notFoundTitle="Evaluation run not found"
+        failedTitle="Could not load the run"
+        back={{ to: '/evaluation', label: 'Back to evaluation' }}
+      />
     );
   }
   if (!run) return <Loader aria-label="Loading the evaluation run" />;
@@ -67,24 +65,12 @@ export function EvaluationRunPage({ runId }: { runId: string }) {
   return (
     <Stack gap="sm">
       <Stack gap={0}>
-        <Group gap="xs">
-          <Link to="/evaluation" size="sm">
-            Evaluation
-          </Link>
-          <Text size="sm" c="dimmed">
-            /
-          </Text>
-          <Link to={`/evaluation/${run.evaluationSetId}`} size="sm">
-            {set?.name ?? run.evaluationSetId}
-          </Link>
-          <Text size="sm" c="dimmed">
-            /
-          </Text>
-          <Title order={2} size="h3">
-            Run of {formatTime(run.createdAt)}
-          </Title>
-          <EvaluationStatus run={run} withProgress />
-        </Group>
+        <EvaluationTrail
+          set={{ id: run.evaluationSetId, name: set?.name }}
+          after={<EvaluationStatus run={run} withProgress />}
+        >
+          Run of {formatTime(run.createdAt)}
+        </EvaluationTrail>
         <Text size="xs" c="dimmed">
           <Code>{run.id}</Code> ·{' '}
           {run.entity.name ? (

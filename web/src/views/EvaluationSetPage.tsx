@@ -20,9 +20,11 @@ import {
 } from '../api/evaluation-types';
 import type { Classifier } from '../api/types';
 import { AddItemsPanel } from '../components/evaluation/AddItemsPanel';
+import { EvaluationTrail } from '../components/evaluation/EvaluationTrail';
 import { ItemsTable } from '../components/evaluation/ItemsTable';
 import { RunEvaluationPanel } from '../components/evaluation/RunEvaluationPanel';
 import { RunsTable } from '../components/evaluation/RunsTable';
+import { LoadFailure } from '../components/LoadFailure';
 import { Link } from '../lib/router';
 import { useApi } from '../lib/session';
 import { usePolling } from '../lib/use-polling';
@@ -99,16 +101,12 @@ export function EvaluationSetPage({ setId }: { setId: string }) {
 
   if (error && !set) {
     return (
-      <Stack>
-        <Alert
-          color="red"
-          title={error.notFound ? 'Evaluation set not found' : 'Could not load the set'}
-          role="alert"
-        >
-          {error.message}
-        </Alert>
-        <Link to="/evaluation">Back to evaluation</Link>
-      </Stack>
+      <LoadFailure
+        error={error}
+        notFoundTitle="Evaluation set not found"
+        failedTitle="Could not load the set"
+        back={{ to: '/evaluation', label: 'Back to evaluation' }}
+      />
     );
   }
   if (!set || !items) return <Loader aria-label="Loading the evaluation set" />;
@@ -117,17 +115,7 @@ export function EvaluationSetPage({ setId }: { setId: string }) {
   return (
     <Stack gap="sm">
       <Stack gap={0}>
-        <Group gap="xs">
-          <Link to="/evaluation" size="sm">
-            Evaluation
-          </Link>
-          <Text size="sm" c="dimmed">
-            /
-          </Text>
-          <Title order={2} size="h3">
-            {set.name}
-          </Title>
-        </Group>
+        <EvaluationTrail>{set.name}</EvaluationTrail>
         <Text size="xs" c="dimmed">
           <Code>{set.id}</Code> · scores{' '}
           {set.entity.name ? (

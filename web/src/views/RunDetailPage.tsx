@@ -1,7 +1,8 @@
-import { Alert, Anchor, Button, Code, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Code, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../api/client';
 import type { ClassifyRun } from '../api/types';
+import { LoadFailure } from '../components/LoadFailure';
 import { StatusBadge } from '../components/RunBadges';
 import { RunWorkspace } from '../components/RunWorkspace';
 import { formatTime } from '../lib/format';
@@ -70,12 +71,12 @@ export function RunDetailPage({ runId, onUnauthorized }: { runId: string; onUnau
 
   if (error && !run) {
     return (
-      <Stack>
-        <Alert color="red" title={error.notFound ? 'Run not found' : 'Could not load the run'} role="alert">
-          {error.message}
-        </Alert>
-        <Link to="/runs">Back to runs</Link>
-      </Stack>
+      <LoadFailure
+        error={error}
+        notFoundTitle="Run not found"
+        failedTitle="Could not load the run"
+        back={{ to: '/runs', label: 'Back to runs' }}
+      />
     );
   }
   if (!run) return <Loader aria-label="Loading the run" />;

@@ -2,6 +2,7 @@ import { Alert, Code, DataList, Drawer, Group, Loader, Paper, Stack, Text, Title
 import { useState } from 'react';
 import { ApiError, errorMessage } from '../api/client';
 import type { WebhookEndpoint } from '../api/types';
+import { LoadFailure } from '../components/LoadFailure';
 import { DeliveriesTable } from '../components/webhooks/DeliveriesTable';
 import { DeliveryDetail } from '../components/webhooks/DeliveryDetail';
 import { EndpointActions } from '../components/webhooks/EndpointActions';
@@ -70,16 +71,12 @@ export function WebhookEndpointPage({
 
   if (error && !endpoint) {
     return (
-      <Stack>
-        <Alert
-          color="red"
-          title={error.notFound ? 'Webhook endpoint not found' : 'Could not load the webhook endpoint'}
-          role="alert"
-        >
-          {error.message}
-        </Alert>
-        <Link to="/webhooks">Back to webhooks</Link>
-      </Stack>
+      <LoadFailure
+        error={error}
+        notFoundTitle="Webhook endpoint not found"
+        failedTitle="Could not load the webhook endpoint"
+        back={{ to: '/webhooks', label: 'Back to webhooks' }}
+      />
     );
   }
   if (!endpoint) return <Loader aria-label="Loading the webhook endpoint" />;
