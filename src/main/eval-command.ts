@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { ensureWorkspace } from '../core/api-keys.js';
 import { createClassifier, getClassifierRow, getDraft } from '../core/classifiers.js';
-import type { Actor } from '../core/context.js';
+import type { Actor, CoreDeps } from '../core/context.js';
 import {
   type ClassifyMetrics,
   computeClassifyMetrics,
@@ -189,108 +189,23 @@ export async function runEval(baseConfig: Config, opts: EvalOptions, log: (line:
     const draws = Math.max(1, opts.repeat ?? 1);
     if (draws > 1 && opts.examples === 0)
       throw new EvalCommandError('--repeat draws examples again: it needs --examples');
-    const draw = async (seed: number) => {
-      const training: { file: LabelledFile; label: { id: string; type: string } }[] = [];
-      const scored: typeof training = [];
-      for (const [folder, files] of byClass) {
-        const label = mapping.get(folder) as { id: string; type: string };
-        const order = opts.examples > 0 ? seededShuffle(files, seed) : files;
-        if (opts.examples > 0 && order.length <= opts.examples) {
-          throw new EvalCommandError(
-            `folder "${folder}" has ${order.length} documents: not enough for ${opts.examples} examples and a test set`,
-          );
-        }
-        training.push(...order.slice(0, opts.examples).map((file) => ({ file, label })));
-        scored.push(...order.slice(opts.examples).map((file) => ({ file, label })));
-      }
-
-      const uploadAll = async (items: typeof training) => {
-        const out = [];
-        for (const { file, label } of items) {
-          const bytes = fs.readFileSync(file.file);
-          const ext = path.extname(file.file).toLowerCase();
-          const stored = await uploadFile(deps, who, {
-            bytes: new Uint8Array(bytes),
-            name: path.basename(file.file),
-            mimeType: MIME_BY_EXT[ext] ?? null,
-          });
-          out.push({ fileId: stored.id, expectedOutput: label });
-        }
-        return out;
-      };
-
-      const stamp = new Date().toISOString();
-      if (training.length > 0) {
-        const set = await createEvaluationSet(deps, who, {
-          name: `eval training ${stamp}`,
-          entityId: classifierId,
-        });
-        createdSets.push(set.id);
-        const items = await uploadAll(training);
-        for (let i = 0; i < items.length; i += 1000) {
-          await createEvaluationSetItems(deps, who, set.id, { items: items.slice(i, i + 1000) });
-        }
-        log(`learning from ${items.length} documents (${opts.examples} per class)...`);
-        const key = featuresKey(deps, classifyConfig);
-        const fileIds = items.map((i) => i.fileId);
-        await until(
-          async () => {
-            const jobs = await deps.db
-              .selectFrom('jobs')
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .where('kind', '=', 'learn_example')
-              .executeTakeFirst();
-            if (Number(jobs?.n ?? 0) > 0) return undefined;
-            const have = await deps.db
-              .selectFrom('training_features')
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .where('features_key', '=', key)
-              .where('file_id', 'in', fileIds)
-              .executeTakeFirst();
-            return Number(have?.n ?? 0);
-          },
-          30 * 60_000,
-          'the training documents to be learned',
-        ).then((n) => {
-          if (n < fileIds.length)
-            log(`  ${fileIds.length - n} training documents could not be parsed and teach nothing`);
-        });
-      }
-
-      const holdout = await createEvaluationSet(deps, who, { name: `eval ${stamp}`, entityId: classifierId });
-      createdSets.push(holdout.id);
-      const items = await uploadAll(scored);
-      for (let i = 0; i < items.length; i += 1000) {
-        await createEvaluationSetItems(deps, who, holdout.id, { items: items.slice(i, i + 1000) });
-      }
-      const started = Date.now();
-      const run = await createEvaluationSetRun(deps, who, {
-        evaluationSetId: holdout.id,
-        entity: { id: classifierId, version: opts.version ?? 'draft' },
-      });
-      log(`classifying ${items.length} documents (${run.id})...`);
-      let lastReport = 0;
-      const finished = await until(
-        async () => {
-          const r = await getEvaluationSetRun(deps, who, run.id);
-          if (Date.now() - lastReport > 5000) {
-            lastReport = Date.now();
-            log(`  ${r.metrics.numFilesProcessed}/${r.metrics.numFilesTotal}`);
-          }
-          return r.status === 'PROCESSED' || r.status === 'FAILED' ? r : undefined;
-        },
-        6 * 60 * 60_000,
-        'the evaluation run',
-      );
-      const seconds = (Date.now() - started) / 1000;
-      return { run: finished, metrics: finished.metrics as ClassifyMetrics, seconds };
+    const context: DrawContext = {
+      deps,
+      actor: who,
+      byClass,
+      mapping,
+      opts,
+      classifierId,
+      classifyConfig,
+      createdSets,
+      log,
     };
 
     const results = [];
     const pooledRuns: EvaluatedRun[] = [];
     for (let i = 0; i < draws; i++) {
       if (draws > 1) log(`draw ${i + 1} of ${draws} (seed ${opts.seed + i})`);
-      const result = await draw(opts.seed + i);
+      const result = await scoreDraw(context, opts.seed + i);
       results.push(result);
       if (draws > 1) {
         pooledRuns.push(...(await evaluatedRuns(deps.db, result.run.id)));
@@ -321,6 +236,118 @@ export async function runEval(baseConfig: Config, opts: EvalOptions, log: (line:
     await container.close();
     if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   }
+}
+
+interface DrawContext {
+  deps: CoreDeps;
+  actor: Actor;
+  byClass: Map<string, LabelledFile[]>;
+  mapping: Map<string, { id: string; type: string }>;
+  opts: EvalOptions;
+  classifierId: string;
+  classifyConfig: ClassifyConfig;
+  /** Sets this draw creates are appended here, for the caller to delete. */
+  createdSets: string[];
+  log: (line: string) => void;
+}
+
+/** One draw: split each folder by `seed`, teach the training part, score the rest with an evaluation run. */
+async function scoreDraw(ctx: DrawContext, seed: number) {
+  const { deps, actor: who, byClass, mapping, opts, classifierId, classifyConfig, createdSets, log } = ctx;
+  const training: { file: LabelledFile; label: { id: string; type: string } }[] = [];
+  const scored: typeof training = [];
+  for (const [folder, files] of byClass) {
+    const label = mapping.get(folder) as { id: string; type: string };
+    const order = opts.examples > 0 ? seededShuffle(files, seed) : files;
+    if (opts.examples > 0 && order.length <= opts.examples) {
+      throw new EvalCommandError(
+        `folder "${folder}" has ${order.length} documents: not enough for ${opts.examples} examples and a test set`,
+      );
+    }
+    training.push(...order.slice(0, opts.examples).map((file) => ({ file, label })));
+    scored.push(...order.slice(opts.examples).map((file) => ({ file, label })));
+  }
+
+  const uploadAll = async (items: typeof training) => {
+    const out = [];
+    for (const { file, label } of items) {
+      const bytes = fs.readFileSync(file.file);
+      const ext = path.extname(file.file).toLowerCase();
+      const stored = await uploadFile(deps, who, {
+        bytes: new Uint8Array(bytes),
+        name: path.basename(file.file),
+        mimeType: MIME_BY_EXT[ext] ?? null,
+      });
+      out.push({ fileId: stored.id, expectedOutput: label });
+    }
+    return out;
+  };
+
+  const stamp = new Date().toISOString();
+  if (training.length > 0) {
+    const set = await createEvaluationSet(deps, who, {
+      name: `eval training ${stamp}`,
+      entityId: classifierId,
+    });
+    createdSets.push(set.id);
+    const items = await uploadAll(training);
+    for (let i = 0; i < items.length; i += 1000) {
+      await createEvaluationSetItems(deps, who, set.id, { items: items.slice(i, i + 1000) });
+    }
+    log(`learning from ${items.length} documents (${opts.examples} per class)...`);
+    const key = featuresKey(deps, classifyConfig);
+    const fileIds = items.map((i) => i.fileId);
+    await until(
+      async () => {
+        const jobs = await deps.db
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('kind', '=', 'learn_example')
+          .executeTakeFirst();
+        if (Number(jobs?.n ?? 0) > 0) return undefined;
+        const have = await deps.db
+          .selectFrom('training_features')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('features_key', '=', key)
+          .where('file_id', 'in', fileIds)
+          .executeTakeFirst();
+        return Number(have?.n ?? 0);
+      },
+      30 * 60_000,
+      'the training documents to be learned',
+    ).then((n) => {
+      if (n < fileIds.length)
+        log(`  ${fileIds.length - n} training documents could not be parsed and teach nothing`);
+    });
+  }
+
+  const holdout = await createEvaluationSet(deps, who, { name: `eval ${stamp}`, entityId: classifierId });
+  createdSets.push(holdout.id);
+  const items = await uploadAll(scored);
+  for (let i = 0; i < items.length; i += 1000) {
+    await createEvaluationSetItems(deps, who, holdout.id, { items: items.slice(i, i + 1000) });
+  }
+  const started = Date.now();
+  const run = await createEvaluationSetRun(deps, who, {
+    evaluationSetId: holdout.id,
+    entity: { id: classifierId, version: opts.version ?? 'draft' },
+  });
+  log(`classifying ${items.length} documents (${run.id})...`);
+  let lastReport = 0;
+  const finished = await until(
+    async () => {
+      const r = await getEvaluationSetRun(deps, who, run.id);
+      if (Date.now() - lastReport > 5000) {
+        lastReport = Date.now();
+        log(`  ${r.metrics.numFilesProcessed}/${r.metrics.numFilesTotal}`);
+      }
+      return r.status === 'PROCESSED' || r.status === 'FAILED' ? r : undefined;
+    },
+    6 * 60 * 60_000,
+    'the evaluation run',
+  );
+  const seconds = (Date.now() - started) / 1000;
+  return { run: finished, metrics: finished.metrics as ClassifyMetrics, seconds };
 }
 
 const pct = (x: number | undefined) => `${(100 * (x ?? 0)).toFixed(1)}%`;
