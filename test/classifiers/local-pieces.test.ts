@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/adapters/classifiers/local/calibration.js';
+import { cueTerm } from '../../src/adapters/classifiers/local/cue-definitions.js';
 import { buildFuzzyIndex, fuzzyMatch } from '../../src/adapters/classifiers/local/fuzzy-match.js';
 import { configKey } from '../../src/adapters/classifiers/local/model-cache.js';
 import { buildProfiles } from '../../src/adapters/classifiers/local/profile.js';
 import { parseRules } from '../../src/adapters/classifiers/local/rules.js';
 import { stem } from '../../src/adapters/classifiers/local/stemmer.js';
-import { cueTerm, detectCues } from '../../src/adapters/classifiers/local/structural-cues.js';
+import { detectCues } from '../../src/adapters/classifiers/local/structural-cues.js';
 import {
   contentTermsOf,
   phraseKeyOf,

@@ -1,6 +1,7 @@
+import type { CueHit } from './cue-definitions.js';
 import { fuzzyMatch } from './fuzzy-match.js';
 import type { CompiledModel } from './model.js';
-import { type CueHit, detectCues } from './structural-cues.js';
+import { detectCues } from './structural-cues.js';
 import { splitIdentifier, type TokenizablePage, tokenizePages, type WordToken } from './tokenizer.js';
 
 /** What a document offers to the scorer: counts of the terms, phrases and cues any profile looks for. */

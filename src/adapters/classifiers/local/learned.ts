@@ -1,8 +1,9 @@
 import type { ClassifierPage, TrainingExamples } from '../../../ports/classifier.js';
+import type { CueHit } from './cue-definitions.js';
 import { layoutTerms } from './layout-features.js';
 import type { ClassProfile } from './profile.js';
 import { STOPWORDS } from './stopwords.js';
-import { type CueHit, detectCues } from './structural-cues.js';
+import { detectCues } from './structural-cues.js';
 import { tokenizePages, type WordToken } from './tokenizer.js';
 
 /**

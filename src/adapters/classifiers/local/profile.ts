@@ -1,8 +1,8 @@
 import type { ClassificationDefinition } from '../../../ports/classifier.js';
+import { type CueId, cueTerm } from './cue-definitions.js';
 import { knowledgeBase } from './knowledge/index.js';
 import { parseRules } from './rules.js';
 import { COMMON_WORDS, DESCRIPTION_FILLER } from './stopwords.js';
-import { type CueId, cueTerm } from './structural-cues.js';
 import { contentTermsOf, phraseKeyOf, splitIdentifier, stemWord } from './tokenizer.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { CueId } from '../structural-cues.js';
+import type { CueId } from '../cue-definitions.js';
 
 /**
  * One thing the engine knows about without being told: a kind of business document or a topic. A
