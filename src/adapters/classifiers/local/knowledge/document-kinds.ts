@@ -156,7 +156,7 @@ export const DOCUMENT_KINDS: readonly KnowledgeEntry[] = [
       bonus, gift, win, enter, contest, sweepstakes, prize, value, quality, best, great, taste, flavor, flavour,
       enjoy, try, available, stores, store, retailer, brand, products, product, package, pack, smooth, fresh,
       rich, premium, guaranteed, satisfaction, money back, redeem, expires, rebate, deal, mail in, style, love,
-      new, now, buy, look`,
+      new, now, buy, look, surgeon general, health warning`,
     cues: { exclamations: 2, 'toll-free': 2, 'short-text': 1, 'fragmented-layout': 0.7 },
   },
   {
