@@ -26,6 +26,7 @@ import {
 import { compileModel } from '../src/adapters/classifiers/local/model.js';
 import { DEFAULT_PARAMETERS } from '../src/adapters/classifiers/local/parameters.js';
 import { scoreDocument } from '../src/adapters/classifiers/local/scorer.js';
+import { fitTemperature } from '../src/adapters/classifiers/local/self-calibration.js';
 import { seededShuffle } from '../src/lib/shuffle.js';
 import type { ClassificationDefinition, TrainingExample } from '../src/ports/classifier.js';
 
@@ -74,6 +75,8 @@ type Dataset = ReturnType<typeof load>;
 
 interface Trial {
   docs: Doc[];
+  /** The self-calibration temperature each document is scored with (1 without examples). */
+  temperatures: number[];
   /** Similarities by nearest-example weight. */
   sims: Map<number, (number | null)[][]>;
   counts: number[];
@@ -96,7 +99,12 @@ const trial = (d: Dataset, pool: Doc[], targets: Doc[], k: number, seed: number)
   const docs = targets.filter((x) => !used.has(x.index));
   if (k === 0) {
     const none = docs.map(() => d.classes.map(() => null));
-    return { docs, sims: new Map(NEAREST_WEIGHTS.map((w) => [w, none])), counts: d.classes.map(() => 0) };
+    return {
+      docs,
+      temperatures: docs.map(() => 1),
+      sims: new Map(NEAREST_WEIGHTS.map((w) => [w, none])),
+      counts: d.classes.map(() => 0),
+    };
   }
   const items: TrainingExample[] = examples.map((e) => ({
     id: String(e.index),
@@ -108,7 +116,8 @@ const trial = (d: Dataset, pool: Doc[], targets: Doc[], k: number, seed: number)
   const sims = new Map(
     NEAREST_WEIGHTS.map((w) => [w, docs.map((x) => similarities(learned, x.features, w))]),
   );
-  return { docs, sims, counts: learned.counts };
+  const t = fitTemperature(d.model, learned, { version: `${seed}`, items }, DEFAULT_PARAMETERS);
+  return { docs, temperatures: docs.map(() => t), sims, counts: learned.counts };
 };
 
 interface Scored {
@@ -118,7 +127,7 @@ interface Scored {
   nll: number;
 }
 
-const score = (t: Trial, p: LearningParameters, classCount: number): Scored => {
+const score = (t: Trial, p: LearningParameters, classCount: number, selfCalibrated = true): Scored => {
   let correct = 0;
   let nll = 0;
   const tp = new Array(classCount).fill(0);
@@ -127,7 +136,8 @@ const score = (t: Trial, p: LearningParameters, classCount: number): Scored => {
   const bins = Array.from({ length: 10 }, () => ({ n: 0, ok: 0, conf: 0 }));
   t.docs.forEach((doc, i) => {
     const sims = t.sims.get(p.nearestWeight) ?? [];
-    const probs = softmax(blendLogits(doc.logits, sims[i]!, t.counts, p));
+    const temperature = selfCalibrated ? (t.temperatures[i] ?? 1) : 1;
+    const probs = softmax(blendLogits(doc.logits, sims[i]!, t.counts, p).map((l) => l / temperature));
     let best = 0;
     for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
     const ok = best === doc.truth;
@@ -177,6 +187,7 @@ const seedsFor = (d: Dataset) => (d.docs.length < 500 ? SMALL_SET_SEEDS : SEEDS)
 /** The draws' predictions as one set (they share the examples-per-class counts), so ECE is not per 20 documents. */
 const pooled = (trials: Trial[]): Trial => ({
   docs: trials.flatMap((t) => t.docs),
+  temperatures: trials.flatMap((t) => t.temperatures),
   sims: new Map(NEAREST_WEIGHTS.map((w) => [w, trials.flatMap((t) => t.sims.get(w) ?? [])])),
   counts: trials[0]?.counts ?? [],
 });
@@ -206,7 +217,7 @@ const fitLearning = (datasets: Dataset[]): LearningParameters => {
           const p = { learnedScale, learnedHalfWeight, descriptionFade, nearestWeight };
           const loss =
             perDataset
-              .map((trials) => mean(trials.map(({ t, classes }) => score(t, p, classes))).nll)
+              .map((trials) => mean(trials.map(({ t, classes }) => score(t, p, classes, false))).nll)
               .reduce((a, b) => a + b, 0) / perDataset.length;
           if (loss < bestLoss) {
             bestLoss = loss;
@@ -230,8 +241,14 @@ const reportSpeed = async (d: Dataset) => {
   }));
   const t0 = performance.now();
   const rounds = 5;
-  for (let i = 0; i < rounds; i++) trainLearnedModel(d.model.profiles, { version: `speed${i}`, items });
+  let learned = trainLearnedModel(d.model.profiles, { version: 'speed', items });
+  for (let i = 0; i < rounds; i++)
+    learned = trainLearnedModel(d.model.profiles, { version: `speed${i}`, items });
   const trainMs = (performance.now() - t0) / rounds;
+  const t1 = performance.now();
+  for (let i = 0; i < rounds; i++)
+    fitTemperature(d.model, learned, { version: 'speed', items }, DEFAULT_PARAMETERS);
+  const calibrateMs = (performance.now() - t1) / rounds;
   const root = join(dataDir, d.name);
   const texts = readdirSync(root, { withFileTypes: true })
     .filter((f) => f.isDirectory())
@@ -256,7 +273,8 @@ const reportSpeed = async (d: Dataset) => {
   const without = await speed(null);
   const withExamples = await speed({ version: 'speed', items });
   console.log(
-    `\nspeed (${d.name}, one core): training on ${items.length} examples ${trainMs.toFixed(1)} ms; ` +
+    `\nspeed (${d.name}, one core): training on ${items.length} examples ${trainMs.toFixed(1)} ms, ` +
+      `self-calibration (${Math.min(300, items.length)} held out) ${calibrateMs.toFixed(1)} ms; ` +
       `two-page documents ${without.toFixed(0)}/s from descriptions, ${withExamples.toFixed(0)}/s with ${items.length} examples`,
   );
 };
@@ -274,6 +292,7 @@ const reportWeak = (d: Dataset, p: LearningParameters) => {
   const base = score(
     {
       docs: scoredDocs,
+      temperatures: scoredDocs.map(() => 1),
       sims: new Map([[p.nearestWeight, scoredDocs.map(() => d.classes.map(() => null))]]),
       counts: d.classes.map(() => 0),
     },
@@ -310,7 +329,9 @@ const reportWeak = (d: Dataset, p: LearningParameters) => {
     const sims = new Map([
       [p.nearestWeight, scoredDocs.map((x) => similarities(learned, x.features, p.nearestWeight))],
     ]);
-    const m = score({ docs: scoredDocs, sims, counts: learned.counts }, p, d.classes.length);
+    // Weak examples are never held out for self-calibration (their labels are the engine's own).
+    const temperatures = scoredDocs.map(() => 1);
+    const m = score({ docs: scoredDocs, temperatures, sims, counts: learned.counts }, p, d.classes.length);
     parts.push(`>=${threshold}: ${items.length} weak examples, ${pct(m.accuracy)} (ECE ${m.ece.toFixed(3)})`);
   }
   console.log(`weak supervision (${d.name}, stream = even documents, scored = odd): ${parts.join('; ')}`);
@@ -331,7 +352,9 @@ const main = async () => {
     console.log(
       `\n${d.name} (${d.classes.length} classifications incl. other; ${seedsFor(d).length} draws per setting, pooled)`,
     );
-    console.log('examples/class  scored  accuracy  macro-F1  ECE    ms/draw (train + score all)');
+    console.log(
+      'examples/class  scored  accuracy  macro-F1  ECE    (T=1: acc., ECE; mean T)  ms/draw (train, calibrate, score all)',
+    );
     for (const k of SHOTS) {
       const t0 = performance.now();
       const trials = trialsFor(d, 'report', k);
@@ -345,9 +368,15 @@ const main = async () => {
         );
         continue;
       }
-      const m = score(pooled(trials), params, d.classes.length);
+      const all = pooled(trials);
+      const m = score(all, params, d.classes.length);
+      // The same draws without the per-classifier temperature, to show what self-calibration changes.
+      const raw = score(all, params, d.classes.length, false);
+      const meanT = all.temperatures.reduce((a, b) => a + b, 0) / Math.max(1, all.temperatures.length);
       console.log(
-        `${String(k).padStart(14)}  ${String(trials[0]!.docs.length).padStart(6)}  ${pct(m.accuracy).padStart(8)}  ${pct(m.macroF1).padStart(8)}  ${m.ece.toFixed(3)}  ${drawMs.toFixed(1).padStart(8)}`,
+        `${String(k).padStart(14)}  ${String(trials[0]!.docs.length).padStart(6)}  ${pct(m.accuracy).padStart(8)}  ${pct(m.macroF1).padStart(8)}  ${m.ece.toFixed(3)}  (${pct(raw.accuracy)}, ${raw.ece.toFixed(3)}; ${meanT.toFixed(2)})`.padEnd(
+          84,
+        ) + drawMs.toFixed(1).padStart(8),
       );
     }
   }

@@ -6,11 +6,18 @@ import { createLocalClassifier } from '../../src/adapters/classifiers/local/inde
 import {
   blendLogits,
   featurize,
+  leaveOneOutSimilarities,
   similarities,
   trainLearnedModel,
+  vectorOf,
 } from '../../src/adapters/classifiers/local/learned.js';
 import { compileModel } from '../../src/adapters/classifiers/local/model.js';
 import { DEFAULT_PARAMETERS } from '../../src/adapters/classifiers/local/parameters.js';
+import {
+  fitTemperature,
+  heldOutPredictions,
+  temperatureFor,
+} from '../../src/adapters/classifiers/local/self-calibration.js';
 import type { ClassificationDefinition, TrainingExample } from '../../src/ports/classifier.js';
 import { sharedPath } from '../support/shared-dir.js';
 
@@ -106,6 +113,118 @@ describe('learning from examples: the pieces', () => {
     );
     expect(withExamples.engine).toBe('local-lexical@1');
     expect(typeof classifier.featuresVersion).toBe('string');
+  });
+});
+
+describe('self-calibration: a temperature per classifier from its examples held out one at a time', () => {
+  const items = [
+    example('1', 'a', 'torque calibration of the widget assembly spindle'),
+    example('2', 'a', 'widget assembly torque gauge calibration'),
+    example('3', 'a', 'spindle gauge drift on the widget line, torque'),
+    example('4', 'b', 'vessel berth at the harbour, container cargo'),
+    example('5', 'b', 'harbour pilot and container vessel at berth'),
+  ];
+
+  it('holds an example out without retraining: its class centroid loses exactly its vector', () => {
+    const model = compileModel(CLASSES, null);
+    const learned = trainLearnedModel(model.profiles, { version: 'v', items }, true);
+    const own = learned.vectors.find((v) => v.id === '1')!;
+    // The centroid of examples 2 and 3, built by hand with the same idf.
+    const rest = new Map<string, number>();
+    for (const e of items.slice(1, 3)) {
+      for (const [t, w] of vectorOf(e.terms, learned.idf, 0)) rest.set(t, (rest.get(t) ?? 0) + w);
+    }
+    const norm = Math.sqrt([...rest.values()].reduce((s, w) => s + w * w, 0));
+    let expected = 0;
+    for (const [t, w] of own.vector) expected += (w * (rest.get(t) ?? 0)) / norm;
+    const sims = leaveOneOutSimilarities(learned, own, 0);
+    expect(sims[0]).toBeCloseTo(expected, 9);
+    // Other classes are as the full model sees them; a class left with no example says nothing.
+    expect(sims[1]).toBeCloseTo(similarities(learned, { terms: items[0]!.terms, wordCount: 5 }, 0)[1]!, 9);
+    expect(sims[2]).toBeNull();
+    const lone = trainLearnedModel(
+      model.profiles,
+      { version: 'w', items: [...items.slice(0, 3), items[3]!] },
+      true,
+    );
+    expect(leaveOneOutSimilarities(lone, lone.vectors.find((v) => v.id === '4')!, 0)[1]).toBeNull();
+    // The nearest-example part never finds the example itself.
+    const nearest = leaveOneOutSimilarities(learned, own, 1);
+    expect(nearest[0]).toBeLessThan(0.999);
+  });
+
+  it('softens an overconfident model, sharpens a timid one, and stays at 1 without evidence', () => {
+    // Confident and right half the time: the likeliest temperature is above 1.
+    const overconfident = Array.from({ length: 40 }, (_, i) => ({ logits: [4, 0, 0], truth: i % 2 }));
+    expect(temperatureFor(overconfident)).toBeGreaterThan(1.5);
+    // Always right with small margins: below 1.
+    const timid = Array.from({ length: 40 }, (_, i) => ({
+      logits: i % 2 ? [0, 0.4, 0] : [0.4, 0, 0],
+      truth: i % 2,
+    }));
+    expect(temperatureFor(timid)).toBeLessThan(0.7);
+    // Two held-out examples move it less than forty; one class or none tells nothing.
+    const few = temperatureFor(overconfident.slice(0, 2));
+    expect(few).toBeGreaterThan(1);
+    expect(few).toBeLessThan(temperatureFor(overconfident));
+    expect(temperatureFor([])).toBe(1);
+    expect(
+      temperatureFor([
+        { logits: [3, 0], truth: 0 },
+        { logits: [0, 3], truth: 0 },
+      ]),
+    ).toBe(1);
+  });
+
+  it('holds out only person-labelled examples of classes with at least two', () => {
+    const model = compileModel(CLASSES, null);
+    const weak = { ...example('6', 'b', 'container berth harbour'), weak: true };
+    const examples = { version: 'v', items: [...items, weak, example('7', 'other', 'misc note')] };
+    const learned = trainLearnedModel(model.profiles, examples);
+    const rows = heldOutPredictions(model, learned, examples, DEFAULT_PARAMETERS);
+    // 3 of a, 2 of b; the weak one and the lone "other" are never held out.
+    expect(rows.map((r) => r.truth).sort()).toEqual([0, 0, 0, 1, 1]);
+    expect(rows.every((r) => r.logits.length === 3)).toBe(true);
+    const t = fitTemperature(model, learned, examples, DEFAULT_PARAMETERS);
+    expect(t).toBeGreaterThan(0.3);
+    expect(t).toBeLessThan(3);
+  });
+
+  it('examples that contradict each other make the classifier less sure of itself', async () => {
+    // The same two kinds of text under both labels: held out, the examples are right about half the time.
+    const texts = [
+      'torque calibration of the widget assembly spindle gauge',
+      'vessel berth at the harbour, container cargo and pilot',
+    ];
+    const noisy = Array.from({ length: 16 }, (_, i) =>
+      example(
+        `n${i}`,
+        i % 2 ? 'a' : 'b',
+        `${texts[Math.floor(i / 2) % 2]} ${['report', 'notice', 'log', 'memo'][Math.floor(i / 4)]}`,
+      ),
+    );
+    const pages = [{ pageNumber: 1, text: texts[0]! }];
+    const model = compileModel(CLASSES, null);
+    const learned = trainLearnedModel(model.profiles, { version: 'n', items: noisy });
+    expect(
+      fitTemperature(model, learned, { version: 'n', items: noisy }, DEFAULT_PARAMETERS),
+    ).toBeGreaterThan(1);
+    const clean = Array.from({ length: 16 }, (_, i) =>
+      example(`c${i}`, i % 2 ? 'a' : 'b', `${texts[i % 2]} ${['report', 'notice', 'log', 'memo'][i % 4]}`),
+    );
+    const classifier = createLocalClassifier();
+    const sure = await classifier.classify({
+      classifications: CLASSES,
+      pages,
+      examples: { version: 'c', items: clean },
+    });
+    const unsure = await classifier.classify({
+      classifications: CLASSES,
+      pages,
+      examples: { version: 'n', items: noisy },
+    });
+    expect(sure.id).toBe('b');
+    expect(unsure.confidence).toBeLessThan(sure.confidence);
   });
 });
 

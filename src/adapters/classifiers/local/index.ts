@@ -21,6 +21,7 @@ import { configKey, createModelCache } from './model-cache.js';
 import { DEFAULT_PARAMETERS, type EngineParameters } from './parameters.js';
 import { buildReasoning, learnedReasoning, type RankedClass } from './reasoning.js';
 import { scoreDocument } from './scorer.js';
+import { fitTemperature } from './self-calibration.js';
 
 /**
  * The local lexical engine: scores a document against profiles built from each classification's type,
@@ -61,7 +62,8 @@ export const classifyWithModel = (
       featurizeTokens(features.pageTokens, features.cues, input.pages),
       parameters.nearestWeight,
     );
-    logits = blendLogits(logits, sims, learned.counts, parameters);
+    const t = learned.temperature;
+    logits = blendLogits(logits, sims, learned.counts, parameters).map((l) => l / t);
   }
   const probabilities = softmax(logits);
   const ranked: RankedClass[] = model.profiles
@@ -99,6 +101,7 @@ export const createLocalClassifier = (options: LocalClassifierOptions = {}): Doc
     let learned = learnedCache.get(cacheKey);
     if (!learned) {
       learned = trainLearnedModel(model.profiles, examples, parameters.nearestWeight > 0);
+      learned.temperature = fitTemperature(model, learned, examples, parameters);
       learnedCache.set(cacheKey, learned);
       if (learnedCache.size > LEARNED_CACHE_SIZE) learnedCache.delete(learnedCache.keys().next().value ?? '');
     }

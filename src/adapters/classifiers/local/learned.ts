@@ -73,16 +73,29 @@ export interface LearnedModel {
   idf: Map<string, number>;
   /** Unit-length centroid per classification index; null for classifications without examples. */
   centroids: (Map<string, number> | null)[];
+  /** Length of each classification's sum of example vectors before it was made unit length (0 without examples). */
+  sumNorms: number[];
   /** Examples per classification index. */
   counts: number[];
   /** How many of the examples are weak (labelled by the engine, not a person). */
   weak: number;
   /** Every example's unit vector with its classification index, for the nearest-example similarity. */
-  vectors: { classIndex: number; vector: Map<string, number> }[];
+  vectors: ExampleVector[];
   total: number;
+  /**
+   * Divides the blended logits: above 1 where the examples show the model is overconfident, below 1 where it
+   * is too timid (`fitTemperature`, from the examples held out one at a time). 1 until it is fitted.
+   */
+  temperature: number;
 }
 
-const vectorOf = (terms: Record<string, number>, idf: Map<string, number>, fallbackIdf: number) => {
+export interface ExampleVector {
+  id: string;
+  classIndex: number;
+  vector: Map<string, number>;
+}
+
+export const vectorOf = (terms: Record<string, number>, idf: Map<string, number>, fallbackIdf: number) => {
   const v = new Map<string, number>();
   let norm = 0;
   for (const [term, count] of Object.entries(terms)) {
@@ -117,16 +130,18 @@ export const trainLearnedModel = (
     const i = indexOf.get(e.classificationId) ?? 0;
     const sum = sums[i] ?? new Map<string, number>();
     const vector = vectorOf(e.terms, idf, 0);
-    if (keepVectors) vectors.push({ classIndex: i, vector });
+    if (keepVectors) vectors.push({ id: e.id, classIndex: i, vector });
     for (const [term, w] of vector) sum.set(term, (sum.get(term) ?? 0) + w);
     sums[i] = sum;
     counts[i] = (counts[i] ?? 0) + 1;
   }
-  const centroids = sums.map((sum) => {
+  const sumNorms = profiles.map(() => 0);
+  const centroids = sums.map((sum, i) => {
     if (!sum) return null;
     let norm = 0;
     for (const w of sum.values()) norm += w * w;
     norm = Math.sqrt(norm) || 1;
+    sumNorms[i] = norm;
     const out = new Map<string, number>();
     for (const [term, w] of sum) out.set(term, w / norm);
     return out;
@@ -135,10 +150,12 @@ export const trainLearnedModel = (
     version: examples.version,
     idf,
     centroids,
+    sumNorms,
     counts,
     weak: usable.filter((e) => e.weak).length,
     vectors,
     total: n,
+    temperature: 1,
   };
 };
 
@@ -173,6 +190,39 @@ export const similarities = (
   return model.centroids.map((c, i) =>
     c ? (1 - nearestWeight) * dot(v, c) + nearestWeight * (nearest[i] ?? 0) : null,
   );
+};
+
+/**
+ * `similarities` for one of the model's own examples as if it had not been among them: its class centroid
+ * without its own vector (the sum minus it, renormalised), its nearest example other than itself. What the
+ * model would have said about a document it never saw, without retraining; the idf keeps its full-data value.
+ */
+export const leaveOneOutSimilarities = (
+  model: LearnedModel,
+  example: ExampleVector,
+  nearestWeight = 0.5,
+): (number | null)[] => {
+  const own = example.classIndex;
+  const nearest = model.centroids.map(() => 0);
+  if (nearestWeight > 0) {
+    for (const e of model.vectors) {
+      if (e.id === example.id) continue;
+      nearest[e.classIndex] = Math.max(nearest[e.classIndex] ?? 0, dot(example.vector, e.vector));
+    }
+  }
+  return model.centroids.map((c, i) => {
+    if (!c) return null;
+    let centroidSim = dot(example.vector, c);
+    if (i === own) {
+      if ((model.counts[i] ?? 0) <= 1) return null;
+      // |S - v|^2 = |S|^2 - 2 S.v + |v|^2 with unit v and S = norm * c.
+      const norm = model.sumNorms[i] ?? 0;
+      const sDotV = norm * centroidSim;
+      const rest = Math.sqrt(Math.max(1e-12, norm * norm - 2 * sDotV + 1));
+      centroidSim = (sDotV - 1) / rest;
+    }
+    return (1 - nearestWeight) * centroidSim + nearestWeight * (nearest[i] ?? 0);
+  });
 };
 
 export interface LearningParameters {
