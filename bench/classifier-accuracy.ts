@@ -16,6 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { calibrate } from '../src/adapters/classifiers/local/calibration.js';
 import { type DocumentFeatures, extractFeatures } from '../src/adapters/classifiers/local/features.js';
 import { createLocalClassifier, LOCAL_ENGINE } from '../src/adapters/classifiers/local/index.js';
+import {
+  type CompiledEntry,
+  knowledgeBase,
+  TOPIC_IDS,
+} from '../src/adapters/classifiers/local/knowledge/index.js';
 import { type CompiledModel, compileModel } from '../src/adapters/classifiers/local/model.js';
 import { DEFAULT_PARAMETERS, type EngineParameters } from '../src/adapters/classifiers/local/parameters.js';
 import { scoreDocument } from '../src/adapters/classifiers/local/scorer.js';
@@ -359,8 +364,9 @@ const runEngine = async (
   dataset: Dataset,
   classifications: ClassificationDefinition[],
   parameters: Partial<EngineParameters> = {},
+  knowledge?: readonly CompiledEntry[],
 ) => {
-  const classifier = createLocalClassifier({ parameters });
+  const classifier = createLocalClassifier({ parameters, ...(knowledge ? { knowledge } : {}) });
   // Warm up: the first call compiles the config's profiles, which later calls reuse.
   const compileStarted = performance.now();
   await classifier.classify({ classifications, pages: [{ pageNumber: 1, text: 'warm up' }] });
@@ -460,6 +466,37 @@ const reportUnrelated = async (
   );
 };
 
+/**
+ * Descriptions the knowledge base does not know: BBC News with its topic entries left out, then with no
+ * knowledge at all, so the profiles come from the descriptions and their WordNet relatives alone. What a user
+ * with their own kinds of documents gets.
+ */
+const reportOutsideKnowledge = async (dataset: Dataset, parameters: Partial<EngineParameters>) => {
+  for (const [label, knowledge] of [
+    ['without the topic knowledge', knowledgeBase().filter((e) => !TOPIC_IDS.has(e.id))],
+    ['without any knowledge', []],
+  ] as const) {
+    const { predictions } = await runEngine(dataset, dataset.classifications, parameters, knowledge);
+    const odd = predictions.filter((_, i) => i % 2 === 1);
+    const removedId = 'sport';
+    const reduced = await runEngine(
+      dataset,
+      dataset.classifications.filter((c) => c.id !== removedId),
+      parameters,
+      knowledge,
+    );
+    const removed = reduced.predictions.filter((p) => p.truth === removedId);
+    const rest = reduced.predictions.filter((p) => p.truth !== removedId);
+    console.log(
+      `\n== ${dataset.name} ${label}: accuracy ${pct(accuracy(predictions))} (odd half ${pct(accuracy(odd))}), ` +
+        `macro-F1 ${pct(macroF1(predictions))}, ECE ${ece(predictions).toFixed(3)}, to "other" ` +
+        `${predictions.filter((p) => p.predicted === 'other').length}; without "${removedId}": ` +
+        `${pct(removed.filter((p) => p.predicted === 'other').length / removed.length)} of its documents go to "other", ` +
+        `${pct(rest.filter((p) => p.predicted === 'other').length / rest.length)} of the rest wrongly do`,
+    );
+  }
+};
+
 /** Time for one document of several pages (five articles as five pages), the size the service usually sees. */
 const reportMultiPageSpeed = async (dataset: Dataset) => {
   const classifier = createLocalClassifier();
@@ -523,6 +560,7 @@ const main = async () => {
   await reportOther(news, 'tech', parameters);
   await reportOther(scans, 'resume', parameters);
   await reportUnrelated(scans, news.classifications, parameters);
+  await reportOutsideKnowledge(news, parameters);
   await reportMultiPageSpeed(news);
 };
 

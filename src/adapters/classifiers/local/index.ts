@@ -7,6 +7,7 @@ import type {
 } from '../../../ports/classifier.js';
 import { calibratedLogits, softmax } from './calibration.js';
 import { extractFeatures } from './features.js';
+import type { CompiledEntry } from './knowledge/index.js';
 import {
   blendLogits,
   FEATURES_VERSION,
@@ -37,6 +38,8 @@ export interface LocalClassifierOptions {
   parameters?: Partial<EngineParameters>;
   /** How many distinct configs keep their compiled model. */
   cacheSize?: number;
+  /** The knowledge base to draw on (default: all of it; the benchmark leaves parts out). */
+  knowledge?: readonly CompiledEntry[];
 }
 
 const DEFAULT_CACHE_SIZE = 64;
@@ -94,7 +97,10 @@ const LEARNED_CACHE_SIZE = 32;
 
 export const createLocalClassifier = (options: LocalClassifierOptions = {}): DocumentClassifier => {
   const parameters: EngineParameters = { ...DEFAULT_PARAMETERS, ...options.parameters };
-  const cache = createModelCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+  const cache = createModelCache(
+    options.cacheSize ?? DEFAULT_CACHE_SIZE,
+    options.knowledge ? { knowledge: options.knowledge } : {},
+  );
   const learnedCache = new Map<string, LearnedModel>();
   const learnedFor = (model: CompiledModel, key: string, examples: TrainingExamples): LearnedModel => {
     const cacheKey = `${key}:${examples.version}`;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClassificationDefinition } from '../../../ports/classifier.js';
-import { type CompiledModel, compileModel } from './model.js';
+import { type CompiledModel, type CompileOptions, compileModel } from './model.js';
 
 /**
  * Compiled models by config, so a batch of documents under one classifier pays the compile cost once.
@@ -18,7 +18,7 @@ export const configKey = (
     .update(JSON.stringify([classifications.map((c) => [c.id, c.type, c.description]), rules ?? '']))
     .digest('hex');
 
-export const createModelCache = (capacity: number): ModelCache => {
+export const createModelCache = (capacity: number, options: CompileOptions = {}): ModelCache => {
   const entries = new Map<string, CompiledModel>();
   return {
     get(classifications, rules) {
@@ -29,7 +29,7 @@ export const createModelCache = (capacity: number): ModelCache => {
         entries.set(key, hit);
         return hit;
       }
-      const model = compileModel(classifications, rules);
+      const model = compileModel(classifications, rules, options);
       entries.set(key, model);
       if (entries.size > capacity) {
         const oldest = entries.keys().next().value;

@@ -20,6 +20,7 @@ const where = (c: Contribution): string => {
   const page = c.occurrence.pageNumber === 0 ? 'file name' : `p.${c.occurrence.pageNumber}`;
   const notes = [page];
   if (c.source === 'rule') notes.push('rule');
+  if (c.source === 'related') notes.push('related word');
   if (c.occurrence.fuzzy) notes.push('near match');
   return `(${notes.join(', ')})`;
 };

@@ -6,7 +6,8 @@ import type { TermSource } from './profile.js';
  * BM25-style match of a document against every profile: each shared term adds weight x idf x a saturating
  * function of its count, so a word said twenty times is worth little more than one said three times. The sum
  * is normalised by the document's length and the profile's size so that scores compare across documents
- * (needed for the "other" threshold) and across classifications with short and long profiles.
+ * (needed for the "other" threshold) and across classifications with short and long profiles, and by the
+ * classification's evidence scale (model.ts), so that thinly described ones are not all "other".
  */
 
 export interface Contribution {
@@ -111,7 +112,9 @@ export const scoreDocument = (
     list.sort((a, b) => Math.abs(b.distinctive) - Math.abs(a.distinctive) || (a.term < b.term ? -1 : 1));
     return {
       classIndex,
-      score: profile.isOther ? parameters.otherBaseline + evidence : evidence,
+      score: profile.isOther
+        ? parameters.otherBaseline + evidence
+        : evidence / (model.evidenceScales[classIndex] ?? 1),
       contributions: list,
     };
   });

@@ -43,6 +43,9 @@ export const wordsOf = (text: string): string[] => normalizeText(text).match(WOR
 const isFillerWord = (word: string): boolean =>
   word.length < 2 || STOPWORDS.has(word) || !/[a-z]/.test(word) || word.length > 24;
 
+/** Content words (lowercase, unstemmed, no stopwords or numbers) of a short text. */
+export const contentWordsOf = (text: string): string[] => wordsOf(text).filter((w) => !isFillerWord(w));
+
 /** Content terms (stemmed, no stopwords) of a short text such as a description or a rule. */
 export const contentTermsOf = (text: string): string[] =>
   wordsOf(text)

@@ -44,6 +44,9 @@ const compileEntry = (entry: KnowledgeEntry): CompiledEntry => {
 
 let compiled: CompiledEntry[] | null = null;
 
+/** Ids of the news-topic entries (business, sport, ...), as opposed to document kinds. */
+export const TOPIC_IDS: ReadonlySet<string> = new Set(TOPICS.map((entry) => entry.id));
+
 /** The built-in knowledge base, compiled on first use. */
 export const knowledgeBase = (): readonly CompiledEntry[] => {
   compiled ??= [...DOCUMENT_KINDS, ...TOPICS].map(compileEntry);
