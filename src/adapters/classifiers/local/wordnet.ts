@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -7,7 +7,8 @@ import { join } from 'node:path';
  * classification's description stands for, so that "sports" also finds "football", "tournament" and
  * "goalkeeper". Nothing is loaded until a description needs it; then the three index files (about 6 MB) are
  * kept in memory and searched by bisection, and synsets are read from the data files at their byte offsets.
- * Lookups are synchronous: they run once per compiled config.
+ * Lookups are synchronous: they run when a config is compiled, and each word's answer is kept. The data
+ * files stay open for the life of the process.
  */
 
 type Pos = 'n' | 'v' | 'a';
@@ -179,9 +180,22 @@ const sensesOf = (word: string, pos: Pos): number[] => {
  * Words related to `word` in its most frequent senses (nouns first, then verbs and adjectives), the word
  * itself excluded, strongest first; empty when WordNet does not know the word or is not installed.
  */
-export const relatedWords = (word: string): RelatedWord[] => {
+export const relatedWords = (word: string): readonly RelatedWord[] => {
   const lower = word.toLowerCase();
   if (!/^[a-z][a-z-]{2,}$/.test(lower)) return [];
+  const cached = relatedCache.get(lower);
+  if (cached) return cached;
+  const found = lookUpRelated(lower);
+  if (relatedCache.size >= RELATED_CACHE_SIZE) relatedCache.clear();
+  relatedCache.set(lower, found);
+  return found;
+};
+
+/** Configs share their words ("documents", "letters"): each word is looked up once per process. */
+const RELATED_CACHE_SIZE = 5_000;
+const relatedCache = new Map<string, readonly RelatedWord[]>();
+
+const lookUpRelated = (lower: string): RelatedWord[] => {
   const strengths = new Map<string, number>();
   const add = (lemma: string, strength: number) => {
     if (strength > (strengths.get(lemma) ?? 0)) strengths.set(lemma, strength);
@@ -214,11 +228,4 @@ export const relatedWords = (word: string): RelatedWord[] => {
     .map(([lemma, strength]) => ({ lemma, strength }))
     .sort((a, b) => b.strength - a.strength || (a.lemma < b.lemma ? -1 : 1))
     .slice(0, MAX_RELATED);
-};
-
-/** Closes the data files (tests; a server keeps them open). */
-export const closeWordNet = (): void => {
-  for (const fd of fds.values()) closeSync(fd);
-  fds.clear();
-  synsetCache.clear();
 };
