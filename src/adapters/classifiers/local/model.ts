@@ -130,7 +130,8 @@ export const compileModel = (
   const evidenceScales = profiles.map((profile, i) =>
     profile.isOther || (knowledgeMass[i] ?? 0) >= KNOWLEDGE_BACKED_MASS
       ? 1
-      : Math.max(MIN_EVIDENCE_SCALE, Math.min(1, (ownMass[i] ?? 0) / REFERENCE_MASS)) ** EVIDENCE_SCALE_EXPONENT,
+      : Math.max(MIN_EVIDENCE_SCALE, Math.min(1, (ownMass[i] ?? 0) / REFERENCE_MASS)) **
+        EVIDENCE_SCALE_EXPONENT,
   );
 
   const unigrams = [...postings.keys()].filter((term) => !term.startsWith('#') && !term.includes(' '));
