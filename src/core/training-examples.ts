@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { collapseWhitespace, cutAtWord } from '../lib/text-excerpt.js';
 import type { TrainingExample, TrainingExamples } from '../ports/classifier.js';
 import type { Executor } from '../store/database.js';
 import { enqueueJob } from '../store/job-queue.js';
@@ -13,8 +14,9 @@ import type { ClassifyConfig } from './schemas.js';
 /**
  * What a classifier learns from: the items of its evaluation sets, and its reviewed runs when the config sets
  * `advancedOptions.memoryEnabled`. Each labelled file is turned into the engine's features once (stored in
- * `training_features`), so retraining is a sum over stored rows, never a re-read of files. Examples are cached
- * per classifier and reloaded only when a cheap signature (counts and latest change times) moves.
+ * `training_features`, with the start of its text for engines that show examples), so retraining is a sum
+ * over stored rows, never a re-read of files. Examples are cached per classifier and reloaded only when a
+ * cheap signature (counts and latest change times) moves.
  */
 
 export const LEARN_JOB = 'learn_example';
@@ -35,6 +37,14 @@ const WEAK_MAX = 1000;
 const WEAK_REFRESH_MS = 60_000;
 /** Classifier example sets kept in memory per process (each up to a few MB of term counts). */
 const EXAMPLE_CACHE_SIZE = 64;
+/** Characters of a document's text stored with its features: the part an engine that shows examples sees. */
+const EXCERPT_CHARS = 1200;
+
+interface StoredFeatures {
+  terms: Record<string, number>;
+  wordCount: number;
+  excerpt: string | null;
+}
 
 export async function enqueueLearning(
   deps: CoreDeps,
@@ -75,10 +85,12 @@ async function storeFeatures(
   key: string,
   config: ClassifyConfig,
   pages: { pageNumber: number; text: string }[],
-) {
+): Promise<StoredFeatures | null> {
   const featurize = deps.classifier.featurize;
   if (!featurize) return null;
-  const f = featurize(selectPages(pages, config, deps.config.limits.contextDefaultPages));
+  const selected = selectPages(pages, config, deps.config.limits.contextDefaultPages);
+  const f = featurize(selected);
+  const excerpt = cutAtWord(collapseWhitespace(selected.map((p) => p.text).join(' ')), EXCERPT_CHARS) || null;
   await deps.db
     .insertInto('training_features')
     .values({
@@ -87,11 +99,12 @@ async function storeFeatures(
       workspace_id: file.workspace_id,
       terms: JSON.stringify(f.terms),
       word_count: f.wordCount,
+      excerpt,
       created_at: deps.clock.now().toISOString(),
     })
     .onConflict((oc) => oc.columns(['file_id', 'features_key']).doNothing())
     .execute();
-  return f;
+  return { ...f, excerpt };
 }
 
 /** The learn_example job: parse the file with the classifier's draft options and store its features. */
@@ -334,15 +347,17 @@ export class TrainingExampleStore {
     const byFile = new Map<string, CandidateExample>();
     for (const c of candidates) byFile.set(c.fileId, c);
     const fileIds = [...byFile.keys()];
-    const features = new Map<string, { terms: Record<string, number>; wordCount: number }>();
+    const features = new Map<string, StoredFeatures>();
     for (let i = 0; i < fileIds.length; i += 500) {
       const rows = await db
         .selectFrom('training_features')
-        .select(['file_id', 'terms', 'word_count'])
+        .select(['file_id', 'terms', 'word_count', 'excerpt'])
         .where('features_key', '=', key)
         .where('file_id', 'in', fileIds.slice(i, i + 500))
         .execute();
-      for (const r of rows) features.set(r.file_id, { terms: JSON.parse(r.terms), wordCount: r.word_count });
+      for (const r of rows) {
+        features.set(r.file_id, { terms: JSON.parse(r.terms), wordCount: r.word_count, excerpt: r.excerpt });
+      }
     }
     await this.fillMissing(scope, key, byFile, features);
 
@@ -362,6 +377,7 @@ export class TrainingExampleStore {
         terms: f.terms,
         wordCount: f.wordCount,
         ...(c.weak ? { weak: true } : {}),
+        ...(f.excerpt !== null ? { excerpt: f.excerpt } : {}),
       });
     }
     // A class needs a few confident documents before its weak examples say anything.
@@ -390,7 +406,7 @@ export class TrainingExampleStore {
     scope: ExampleScope,
     key: string,
     byFile: Map<string, CandidateExample>,
-    features: Map<string, { terms: Record<string, number>; wordCount: number }>,
+    features: Map<string, StoredFeatures>,
   ) {
     const { deps } = this;
     const parseKey = parseConfigKey(

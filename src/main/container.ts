@@ -104,6 +104,7 @@ export async function createContainer(config: Config, dbOptions: OpenOptions = {
  * agent that user-supplied URLs go through.
  */
 function createClassifier(llm: Config['llm']): DocumentClassifier {
+  const local = createLocalClassifier();
   const model =
     llm.baseUrl && llm.model
       ? createLlmClassifier({
@@ -113,10 +114,12 @@ function createClassifier(llm: Config['llm']): DocumentClassifier {
           timeoutMs: llm.timeoutMs,
           maxRetries: llm.maxRetries,
           maxInputTokens: llm.maxInputTokens,
+          // The stored examples' terms are the local engine's: the document's must be too, to compare them.
+          ...(local.featurize ? { featurize: local.featurize.bind(local) } : {}),
         })
       : null;
   return createEngineRouter({
-    local: createLocalClassifier(),
+    local,
     llm: model,
     mode: model ? llm.mode : 'off',
     escalateBelow: llm.escalateBelow,

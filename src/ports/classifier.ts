@@ -39,6 +39,11 @@ export interface TrainingExample {
   wordCount: number;
   /** Labelled by the engine itself (a confidently classified, unreviewed run), not by a person. */
   weak?: boolean;
+  /**
+   * The start of the document's text (whitespace collapsed, about 1,200 characters), for engines that show
+   * examples; absent for features stored before excerpts were.
+   */
+  excerpt?: string;
 }
 
 export interface TrainingExamples {

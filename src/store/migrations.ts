@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { webhooksMigration } from './migration-0002-webhooks.js';
 import { evaluationMigration } from './migration-0003-evaluation.js';
+import { trainingExcerptsMigration } from './migration-0004-training-excerpts.js';
 
 /**
  * Migrations live in code so the compiled server carries them; both dialects run the same ones.
@@ -218,6 +219,7 @@ export const migrations = (dialect: Dialect): Record<string, Migration> => ({
   },
   '0002_webhooks': webhooksMigration,
   '0003_evaluation': evaluationMigration(dialect),
+  '0004_training_excerpts': trainingExcerptsMigration,
 });
 
 /**

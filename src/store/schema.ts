@@ -249,6 +249,8 @@ export interface Database {
     workspace_id: string;
     terms: string;
     word_count: number;
+    /** The start of the selected pages' text (whitespace collapsed); null for rows written before 0004. */
+    excerpt: string | null;
     created_at: string;
   };
 }

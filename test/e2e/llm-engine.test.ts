@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DOCUMENT_CLOSE, DOCUMENT_OPEN } from '../../src/adapters/classifiers/llm/prompt.js';
+import {
+  DOCUMENT_CLOSE,
+  DOCUMENT_OPEN,
+  EXAMPLE_CLOSE,
+  exampleOpen,
+} from '../../src/adapters/classifiers/llm/prompt.js';
 import { backends } from '../support/backends.js';
 import { chooses, type FakeLlmServer, startFakeLlmServer } from '../support/fake-llm-server.js';
 import {
@@ -9,6 +14,7 @@ import {
   type TestServer,
   waitFor,
 } from '../support/test-server.js';
+import { textFile } from './sdk-support.js';
 
 /** Classify runs through the real server with the language-model engine pointed at a fake OpenAI-compatible server. */
 
@@ -111,5 +117,81 @@ describe.each(backends())('language-model engine end to end (%s)', (backend) => 
     );
     // Three job attempts of two requests each, then no more.
     expect(fake.requests).toHaveLength(6);
+  });
+  it('shows the model a reviewed run and an evaluation set item of the classifier as labelled examples', async () => {
+    const created = await s.api('POST', '/classifiers', {
+      name: 'Few-shot',
+      config: { ...BASIC_CONFIG, advancedOptions: { memoryEnabled: true } },
+    });
+    expect(created.status).toBe(200);
+    const classifier = { id: created.body.id, version: 'draft' };
+    const classify = async (text: string, name: string) => {
+      const run = await s.api('POST', '/classify_runs', { classifier, file: { text, name } });
+      expect(run.status).toBe(200);
+      return waitFor(
+        async () => {
+          const res = await s.api('GET', `/classify_runs/${run.body.id}`);
+          return res.body.status === 'PROCESSED' || res.body.status === 'FAILED' ? res.body : undefined;
+        },
+        15_000,
+        'the run to finish',
+      );
+    };
+
+    // A person says the first document is a letter (the model had said invoice).
+    const reviewedText =
+      'Harbour Dues Notice\n\nVessel: MV Corriedale   Berth 7\nPilotage and berth dues for March are now payable.';
+    const first = await classify(reviewedText, 'dues-march.txt');
+    expect(first).toMatchObject({ status: 'PROCESSED', output: { id: 'invoice' } });
+    const review = await s.api('POST', `/classify_runs/${first.id}/review`, { output: { id: 'letter' } });
+    expect(review.status).toBe(200);
+
+    // An evaluation set item: its file is learned in the background (a learn_example job).
+    const itemText = 'INVOICE No. 77\nBill to: Harbour Authority\nBerth dues, pilotage\nTotal due: $4,100';
+    const file = await s.client.files.upload(textFile('item.txt', itemText), {});
+    const evaluationSet = await s.api('POST', '/evaluation_sets', {
+      name: 'Training',
+      entityId: classifier.id,
+    });
+    expect(evaluationSet.status).toBe(200);
+    const items = await s.api('POST', `/evaluation_sets/${evaluationSet.body.id}/items`, {
+      items: [{ fileId: file.id, expectedOutput: { id: 'invoice', type: 'invoice' } }],
+    });
+    expect(items.status).toBe(200);
+    await waitFor(
+      async () => {
+        const row = await s.deps.db
+          .selectFrom('training_features')
+          .select('excerpt')
+          .where('file_id', '=', file.id)
+          .executeTakeFirst();
+        return row?.excerpt ?? undefined;
+      },
+      15_000,
+      'the evaluation set item to be learned',
+    );
+
+    fake.reset();
+    fake.script(chooses('letter', 0.8, { reasoning: 'Like the reviewed dues notice.' }));
+    const second = await classify(
+      'Harbour Dues Notice\n\nVessel: MV Merino   Berth 3\nPilotage and berth dues for April are now payable.',
+      'dues-april.txt',
+    );
+    expect(second).toMatchObject({ status: 'PROCESSED', output: { id: 'letter' } });
+    expect(fake.requests).toHaveLength(1);
+    const user: string = fake.requests[0]!.body.messages[1].content;
+    const reviewedBlock = `${exampleOpen('letter')}\n${reviewedText.replace(/\s+/g, ' ')}\n${EXAMPLE_CLOSE}`;
+    const itemBlock = `${exampleOpen('invoice')}\n${itemText.replace(/\s+/g, ' ')}\n${EXAMPLE_CLOSE}`;
+    expect(user).toContain(reviewedBlock);
+    expect(user).toContain(itemBlock);
+    // The nearer one (the reviewed notice) first, both before the document.
+    expect(user.indexOf(reviewedBlock)).toBeLessThan(user.indexOf(itemBlock));
+    expect(user.indexOf(itemBlock)).toBeLessThan(user.indexOf(DOCUMENT_OPEN));
+    expect(fake.requests[0]!.body.messages[0].content).toMatch(
+      /labelled examples of this classifier's documents/,
+    );
+    expect(second.output.insights[0].content).toMatch(
+      /^Like the reviewed dues notice\. \(Shown 2 labelled examples: (letter 1, invoice 1|invoice 1, letter 1)\.\)$/,
+    );
   });
 });

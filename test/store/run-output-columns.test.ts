@@ -1,14 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { type Kysely, Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest, migrations } from '../../src/store/migrations.js';
 import { outputColumns, withOutputColumns } from '../../src/store/run-output-columns.js';
-import type { Database } from '../../src/store/schema.js';
-import { type BackendName, backends, dropSchema, pgTestUrl, uniqueSchema } from '../support/backends.js';
+import { backends } from '../support/backends.js';
+import { openUnmigrated } from '../support/unmigrated-database.js';
 
 describe('output columns', () => {
   it('copies type and confidence out of the output JSON, nulls without output', () => {
@@ -26,38 +21,6 @@ describe('output columns', () => {
     expect(withOutputColumns(noOutput)).toEqual({ status: 'FAILED' });
   });
 });
-
-async function openUnmigrated(backend: BackendName) {
-  if (backend === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docsort-backfill-'));
-    const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: new SqliteDatabase(path.join(dir, 'db.sqlite')) }),
-    });
-    return {
-      db,
-      schema: undefined,
-      cleanup: async () => {
-        await db.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const schema = uniqueSchema();
-  const admin = new pg.Client({ connectionString: pgTestUrl() });
-  await admin.connect();
-  await admin.query(`create schema "${schema}"`);
-  await admin.end();
-  const pool = new pg.Pool({ connectionString: pgTestUrl(), max: 2, options: `-c search_path="${schema}"` });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    db,
-    schema,
-    cleanup: async () => {
-      await db.destroy();
-      await dropSchema(schema);
-    },
-  };
-}
 
 describe.each(backends())('migration 0003 backfills the output columns (%s)', (backend) => {
   it('fills output_type and output_confidence of runs written before it, and leaves runs without output null', async () => {
