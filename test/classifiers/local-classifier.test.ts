@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLocalClassifier, LOCAL_ENGINE } from '../../src/adapters/classifiers/local/index.js';
 import { MAX_REASONING_LENGTH } from '../../src/adapters/classifiers/local/reasoning.js';
 import type { ClassificationDefinition, ClassifyInput } from '../../src/ports/classifier.js';
+import { sharedPath } from '../support/shared-dir.js';
 import { describeClassifierContract } from './classifier-contract.js';
 
 describeClassifierContract('local lexical classifier', () => createLocalClassifier());
@@ -229,5 +232,35 @@ describe('local lexical classifier', () => {
     const first = await a.classify(input);
     expect(await a.classify(input)).toEqual(first);
     expect(await createLocalClassifier().classify(input)).toEqual(first);
+  });
+});
+
+describe('one topic against "other"', () => {
+  const classifications: ClassificationDefinition[] = [
+    { id: 'sport', type: 'sport', description: 'Sports news.' },
+    { id: 'other', type: 'other', description: 'Anything else.' },
+  ];
+  const articles = (folder: string) => {
+    const dir = join(sharedPath('data'), 'bbc-news', folder);
+    return readdirSync(dir)
+      .sort()
+      .slice(0, 30)
+      .map((name) => readFileSync(join(dir, name), 'utf8'));
+  };
+  const predicted = async (folder: string) => {
+    const classifier = createLocalClassifier();
+    const ids: string[] = [];
+    for (const text of articles(folder)) {
+      ids.push((await classifier.classify({ classifications, pages: [{ pageNumber: 1, text }] })).id);
+    }
+    return ids;
+  };
+
+  it('takes match reports for sport, and news about politics or business, news as it is, for other', async () => {
+    expect((await predicted('sport')).filter((id) => id === 'sport').length).toBeGreaterThanOrEqual(29);
+    // The genre "news" the description names is what all of them share: it is not evidence of sport.
+    for (const folder of ['politics', 'business']) {
+      expect((await predicted(folder)).filter((id) => id === 'sport').length).toBeLessThanOrEqual(4);
+    }
   });
 });

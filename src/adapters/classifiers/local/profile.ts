@@ -1,6 +1,6 @@
 import type { ClassificationDefinition } from '../../../ports/classifier.js';
 import { type CueId, cueTerm } from './cue-definitions.js';
-import { type CompiledEntry, knowledgeBase } from './knowledge/index.js';
+import { type CompiledEntry, knowledgeBase, TOPIC_IDS } from './knowledge/index.js';
 import { parseRules } from './rules.js';
 import { COMMON_WORDS, DESCRIPTION_FILLER } from './stopwords.js';
 import { contentTermsOf, contentWordsOf, phraseKeyOf, splitIdentifier, stemWord } from './tokenizer.js';
@@ -103,7 +103,7 @@ const knowledgeStrengths = (
 ): { id: string; strength: number }[] => {
   const typeKeys = ` ${phraseKeyOf(typeText)} `;
   const descriptionKeys = ` ${phraseKeyOf(description)} `;
-  const matched: { id: string; strength: number }[] = [];
+  const matched: { id: string; strength: number; byType: boolean }[] = [];
   for (const entry of knowledge) {
     let strength = 0;
     let descriptionTriggers = 0;
@@ -117,10 +117,24 @@ const knowledgeStrengths = (
       if (!entry.triggers.has(key) && containsKey(descriptionKeys, key)) termHits++;
     }
     strength = Math.min(1, strength + 0.1 * termHits);
-    if (strength >= WEIGHTS.minKnowledgeStrength) matched.push({ id: entry.id, strength });
+    if (strength >= WEIGHTS.minKnowledgeStrength) {
+      const byType = [...entry.triggers].some((trigger) => containsKey(typeKeys, trigger));
+      matched.push({ id: entry.id, strength, byType });
+    }
   }
-  return matched;
+  // "sport" + "Sports news.": the type names the topic, the description the genre. The genre is what the
+  // documents around it share (a politics article is news too), so when the type names a topic, a document
+  // kind that only the description calls up weighs less. With a single "sport" classification against
+  // "other", 44% of BBC's other articles went to sport; with this, 7%, and as many sport articles as before
+  // (98.7%) are found (`bench/classifier-accuracy.ts`, last lines).
+  const typeNamesTopic = matched.some((m) => m.byType && TOPIC_IDS.has(m.id));
+  return matched.map(({ id, strength, byType }) => ({
+    id,
+    strength: typeNamesTopic && !byType && !TOPIC_IDS.has(id) ? strength * GENRE_UNDER_TOPIC : strength,
+  }));
 };
+
+const GENRE_UNDER_TOPIC = 0.25;
 
 const buildProfile = (definition: ClassificationDefinition, base: readonly CompiledEntry[]): ClassProfile => {
   const terms = new Map<string, ProfileTerm>();
