@@ -162,11 +162,16 @@ export async function listFiles(
   return pageResult(rows, q, (r) => r.created_at, fp, fileSummary);
 }
 
-/** Deleting a file removes its parse runs too ("all associated data"); runs keep their history with `file: null`. */
+/**
+ * Deleting a file removes its parse runs and its stored training features (term counts and the start of its
+ * text, which a language model may be shown as an example) too ("all associated data"); runs keep their
+ * history with `file: null`.
+ */
 export async function deleteFile(deps: CoreDeps, actor: Actor, id: string) {
   const row = await getFileOrThrow(deps.db, actor, id);
   await deps.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('parse_runs').where('file_id', '=', id).execute();
+    await trx.deleteFrom('training_features').where('file_id', '=', id).execute();
     await trx.updateTable('classify_runs').set({ parse_run_id: null }).where('file_id', '=', id).execute();
     await trx.deleteFrom('files').where('id', '=', id).execute();
   });

@@ -186,7 +186,10 @@ export class TrainingExampleStore {
     const cacheKey = JSON.stringify([scope.classifierId, key, memory, weak, scope.excludeSetId ?? null]);
     let entry = this.cache.get(cacheKey);
     if (!entry || entry.signature !== signature) {
-      entry = { signature, examples: await this.build(scope, key, memory, weak) };
+      const examples = await this.build(scope, key, memory, weak);
+      // Building may store features it computed inline: the signature is taken again after it, or a later
+      // change that brings the count back (a deleted file) would look like no change at all.
+      entry = { signature: (await this.signature(scope, key, memory, weak)) ?? signature, examples };
       this.cache.set(cacheKey, entry);
       if (this.cache.size > EXAMPLE_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value ?? '');
     }

@@ -193,5 +193,25 @@ describe.each(backends())('language-model engine end to end (%s)', (backend) => 
     expect(second.output.insights[0].content).toMatch(
       /^Like the reviewed dues notice\. \(Shown 2 labelled examples: (letter 1, invoice 1|invoice 1, letter 1)\.\)$/,
     );
+
+    // Deleting the item's file deletes its stored features and excerpt: the model is not shown it again.
+    const deleted = await s.api('DELETE', `/files/${file.id}`);
+    expect(deleted.status).toBe(200);
+    const left = await s.deps.db
+      .selectFrom('training_features')
+      .select('file_id')
+      .where('file_id', '=', file.id)
+      .execute();
+    expect(left).toEqual([]);
+    fake.reset();
+    fake.script(chooses('letter', 0.8, { reasoning: 'Like the reviewed dues notice.' }));
+    const third = await classify(
+      'Harbour Dues Notice\n\nVessel: MV Texel   Berth 1\nPilotage and berth dues for May are now payable.',
+      'dues-may.txt',
+    );
+    expect(third).toMatchObject({ status: 'PROCESSED', output: { id: 'letter' } });
+    const after: string = fake.requests[0]!.body.messages[1].content;
+    expect(after).toContain(reviewedBlock);
+    expect(after).not.toContain(itemText.replace(/\s+/g, ' '));
   });
 });
