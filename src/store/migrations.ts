@@ -229,10 +229,21 @@ export const migrations = (dialect: Dialect): Record<string, Migration> => ({
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (!error && !failed) return;
     const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${reason}`);
+    // Kysely looks for its bookkeeping tables by listing the tables of every schema in the database; a schema
+    // another process drops meanwhile (another instance's, a test's) fails that listing. Nothing was migrated
+    // then (no migration ran: `failed` is unset), so asking again is safe.
+    const otherSchemaVanished =
+      !failed && /schema "[^"]+" does not exist/.test(reason) && !reason.includes(`"${schema}"`);
+    if (!otherSchemaVanished || attempt >= MIGRATION_ATTEMPTS) {
+      throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${reason}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
   }
 }
+
+const MIGRATION_ATTEMPTS = 10;
