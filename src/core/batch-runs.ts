@@ -2,7 +2,7 @@ import { notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Executor } from '../store/database.js';
 import { recordEvent } from '../store/events.js';
-import { insertRun } from './classify-runs.js';
+import { discardStaged, insertRun, type StagedFile, stageTextFile } from './classify-runs.js';
 import type { Actor, CoreDeps } from './context.js';
 import { settleEvaluationRunIfDone } from './evaluation-settle.js';
 import { resolveRunConfig } from './run-config.js';
@@ -14,33 +14,48 @@ import { batchRunObject } from './serialize.js';
  * (PENDING) and their jobs, so a batch is never half-created.
  */
 export async function createClassifyBatch(deps: CoreDeps, actor: Actor, req: BatchClassifyRequest) {
-  const out = await deps.db.transaction().execute(async (trx) => {
-    const resolved = await resolveRunConfig(trx, actor, { classifier: req.classifier });
-    const iso = deps.clock.now().toISOString();
-    const batch = {
-      id: newId('batchRun'),
-      workspace_id: actor.workspaceId,
-      processor: 'classify',
-      classifier_id: resolved.classifier?.id ?? null,
-      status: 'PENDING',
-      run_count: req.inputs.length,
-      created_at: iso,
-      updated_at: iso,
-    };
-    await trx.insertInto('batch_runs').values(batch).execute();
-    for (const [i, input] of req.inputs.entries()) {
-      await insertRun(
-        deps,
-        trx,
-        actor,
-        { file: input.file, metadata: input.metadata, priority: req.priority },
-        resolved,
-        { source: 'BATCH_PROCESSOR_RUN', batchId: batch.id, status: 'PENDING' },
-        `inputs.${i}.file`,
-      );
-    }
-    return batchRunObject(batch);
-  });
+  // {text} files are written before the transaction (see stageTextFile); after the first that cannot be, the
+  // transaction stops there anyway.
+  const staged: (StagedFile | null)[] = [];
+  for (const input of req.inputs) {
+    const s = await stageTextFile(deps, actor, input.file);
+    staged.push(s);
+    if (s && 'error' in s) break;
+  }
+  let out: ReturnType<typeof batchRunObject>;
+  try {
+    out = await deps.db.transaction().execute(async (trx) => {
+      const resolved = await resolveRunConfig(trx, actor, { classifier: req.classifier });
+      const iso = deps.clock.now().toISOString();
+      const batch = {
+        id: newId('batchRun'),
+        workspace_id: actor.workspaceId,
+        processor: 'classify',
+        classifier_id: resolved.classifier?.id ?? null,
+        status: 'PENDING',
+        run_count: req.inputs.length,
+        created_at: iso,
+        updated_at: iso,
+      };
+      await trx.insertInto('batch_runs').values(batch).execute();
+      for (const [i, input] of req.inputs.entries()) {
+        await insertRun(
+          deps,
+          trx,
+          actor,
+          { file: input.file, metadata: input.metadata, priority: req.priority },
+          resolved,
+          { source: 'BATCH_PROCESSOR_RUN', batchId: batch.id, status: 'PENDING' },
+          `inputs.${i}.file`,
+          staged[i] ?? null,
+        );
+      }
+      return batchRunObject(batch);
+    });
+  } catch (err) {
+    await discardStaged(deps, staged);
+    throw err;
+  }
   deps.notifier.jobQueued();
   return out;
 }

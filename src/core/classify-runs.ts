@@ -1,14 +1,14 @@
 import { ApiError, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Executor } from '../store/database.js';
-import { deleteJobsFor, enqueueJob } from '../store/job-queue.js';
+import { deleteJobsFor, newJobRow } from '../store/job-queue.js';
 import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
 import { containsIgnoreCase } from '../store/text-search.js';
 import { settleBatchIfDone } from './batch-runs.js';
 import type { Actor, CoreDeps } from './context.js';
-import { getFileOrThrow, pendingFileInputJson, storeFile } from './files.js';
+import { type FileRow, getFileOrThrow, pendingFileInputJson, writeFileBytes } from './files.js';
 import { resolveRunConfig } from './run-config.js';
-import { loadRelations, type RunRow } from './run-loader.js';
+import { findRunWithRelations, loadRelations, type RunRow, runRelations } from './run-loader.js';
 import type {
   ClassifyConfig,
   CreateClassifyRunRequest,
@@ -42,22 +42,69 @@ function urlFileName(url: string): string | null {
 }
 
 /**
- * Resolve a run's file input now where that is cheap and certain ({id} must exist, {text} becomes
- * a file); a {url} is validated here and downloaded by the worker, so creating a run never waits
- * on someone else's server.
+ * A {text} input's bytes, written before the transaction that inserts its row (writeFileBytes), or the
+ * error writing them raised: it is thrown where storeFile would have thrown it, so a request with several
+ * faults still reports the same one first.
  */
-async function resolveFileInput(deps: CoreDeps, ex: Executor, actor: Actor, input: FileInput, path: string) {
-  if ('id' in input) {
-    const f = await getFileOrThrow(ex, actor, input.id);
-    return { file: f, pending: null, name: f.name };
-  }
-  if ('text' in input) {
-    const f = await storeFile(deps, ex, actor.workspaceId, {
+export type StagedFile = { row: FileRow } | { error: unknown };
+
+export async function stageTextFile(
+  deps: CoreDeps,
+  actor: Actor,
+  input: FileInput,
+): Promise<StagedFile | null> {
+  if (!('text' in input)) return null;
+  try {
+    const row = await writeFileBytes(deps, actor.workspaceId, {
       bytes: new TextEncoder().encode(input.text),
       name: input.name ?? 'text.txt',
       mimeType: 'text/plain',
     });
-    return { file: f, pending: null, name: f.name };
+    return { row };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** The blobs of staged files whose transaction failed: their rows were never committed. */
+export async function discardStaged(deps: CoreDeps, staged: readonly (StagedFile | null)[]): Promise<void> {
+  for (const s of staged) {
+    // Best effort: a blob left behind is an orphan, as after a crash between the two halves of storeFile.
+    if (s && 'row' in s) await deps.blobs.delete(s.row.blob_key).catch(() => undefined);
+  }
+}
+
+/** A run's file: an existing one, a new one whose bytes are written and whose row is still to insert, or a URL. */
+interface ResolvedFile {
+  file: FileRow | null;
+  /** The new file's row, inserted with the run's (insertRunRows). */
+  newRow: FileRow | null;
+  pending: Extract<FileInput, { url: string }> | null;
+  name: string | null;
+}
+
+/**
+ * Resolve a run's file input now where that is cheap and certain ({id} must exist, {text} becomes
+ * a file); a {url} is validated here and downloaded by the worker, so creating a run never waits
+ * on someone else's server.
+ */
+async function resolveFileInput(
+  deps: CoreDeps,
+  ex: Executor,
+  actor: Actor,
+  input: FileInput,
+  path: string,
+  staged: StagedFile | null,
+): Promise<ResolvedFile> {
+  if ('id' in input) {
+    const f = await getFileOrThrow(ex, actor, input.id);
+    return { file: f, newRow: null, pending: null, name: f.name };
+  }
+  if ('text' in input) {
+    const staging = staged ?? (await stageTextFile(deps, actor, input));
+    if (!staging) throw new Error('a text input was not staged');
+    if ('error' in staging) throw staging.error;
+    return { file: staging.row, newRow: staging.row, pending: null, name: staging.row.name };
   }
   let parsed: URL;
   try {
@@ -68,7 +115,34 @@ async function resolveFileInput(deps: CoreDeps, ex: Executor, actor: Actor, inpu
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw invalid('file.url must be an http or https URL', `${path}.url`);
   }
-  return { file: null, pending: input, name: input.name ?? urlFileName(input.url) };
+  return { file: null, newRow: null, pending: input, name: input.name ?? urlFileName(input.url) };
+}
+
+/**
+ * A new run's rows: its file's (a {text} input), its own and its job's. The job is written with the run:
+ * no run without its job, ever. On PostgreSQL they go in one statement (data-modifying CTEs), one round
+ * trip instead of three; SQLite has no such statement.
+ */
+async function insertRunRows(
+  deps: CoreDeps,
+  ex: Executor,
+  rows: { file: FileRow | null; run: RunRow; job: ReturnType<typeof newJobRow> },
+): Promise<void> {
+  const { file, run, job } = rows;
+  if (deps.dialect === 'postgres') {
+    const withRun = ex.with('new_run', (db) => db.insertInto('classify_runs').values(run));
+    if (file)
+      await withRun
+        .with('new_file', (db) => db.insertInto('files').values(file))
+        .insertInto('jobs')
+        .values(job)
+        .execute();
+    else await withRun.insertInto('jobs').values(job).execute();
+    return;
+  }
+  if (file) await ex.insertInto('files').values(file).execute();
+  await ex.insertInto('classify_runs').values(run).execute();
+  await ex.insertInto('jobs').values(job).execute();
 }
 
 export async function insertRun(
@@ -79,8 +153,22 @@ export async function insertRun(
   resolved: Awaited<ReturnType<typeof resolveRunConfig>>,
   opts: NewRunOptions,
   filePath = 'file',
+  staged: StagedFile | null = null,
 ): Promise<RunRow> {
-  const file = await resolveFileInput(deps, ex, actor, req.file, filePath);
+  return (await insertRunWithFile(deps, ex, actor, req, resolved, opts, filePath, staged)).run;
+}
+
+async function insertRunWithFile(
+  deps: CoreDeps,
+  ex: Executor,
+  actor: Actor,
+  req: { file: FileInput; metadata?: Record<string, unknown> | undefined; priority?: number | undefined },
+  resolved: Awaited<ReturnType<typeof resolveRunConfig>>,
+  opts: NewRunOptions,
+  filePath: string,
+  staged: StagedFile | null,
+): Promise<{ run: RunRow; file: FileRow | null }> {
+  const file = await resolveFileInput(deps, ex, actor, req.file, filePath, staged);
   const now = deps.clock.now();
   const iso = now.toISOString();
   const run: RunRow = {
@@ -113,31 +201,52 @@ export async function insertRun(
     created_at: iso,
     updated_at: iso,
   };
-  await ex.insertInto('classify_runs').values(run).execute();
-  // The job is written in the same transaction as the run: no run without its job, ever.
-  await enqueueJob(
-    ex,
+  const job = newJobRow(
     now,
     CLASSIFY_JOB,
     { runId: run.id },
     { workspaceId: actor.workspaceId, priority: run.priority },
   );
-  return run;
+  await insertRunRows(deps, ex, { file: file.newRow, run, job });
+  return { run, file: file.file };
 }
 
 export async function createClassifyRun(deps: CoreDeps, actor: Actor, req: CreateClassifyRunRequest) {
-  const out = await deps.db.transaction().execute(async (trx) => {
-    const resolved = await resolveRunConfig(trx, actor, req);
-    const run = await insertRun(deps, trx, actor, req, resolved, { source: 'API', status: 'PROCESSING' });
-    return serializeRun(deps, trx, run);
-  });
+  const staged = await stageTextFile(deps, actor, req.file);
+  const create = async (ex: Executor) => {
+    const resolved = await resolveRunConfig(ex, actor, req);
+    const { run, file } = await insertRunWithFile(
+      deps,
+      ex,
+      actor,
+      req,
+      resolved,
+      { source: 'API', status: 'PROCESSING' },
+      'file',
+      staged,
+    );
+    // Every relation is in hand (read or written just now): no need to read them again.
+    return classifyRunObject(
+      run,
+      { classifier: resolved.classifier, version: resolved.version, file },
+      deps.config.publicUrl,
+    );
+  };
+  let out: ClassifyRunObject;
+  try {
+    // On PostgreSQL the only write is one statement (insertRunRows), and the reads before it see committed
+    // rows with or without a transaction (read committed): none is opened, which saves two round trips.
+    out = deps.dialect === 'postgres' ? await create(deps.db) : await deps.db.transaction().execute(create);
+  } catch (err) {
+    await discardStaged(deps, [staged]);
+    throw err;
+  }
   deps.notifier.jobQueued();
   return out;
 }
 
 export async function serializeRun(deps: CoreDeps, ex: Executor, run: RunRow): Promise<ClassifyRunObject> {
-  const rel = await loadRelations(ex, [run]);
-  return classifyRunObject(run, rel(run), deps.config.publicUrl);
+  return classifyRunObject(run, await runRelations(ex, run), deps.config.publicUrl);
 }
 
 export async function findRun(ex: Executor, actor: Actor, id: string): Promise<RunRow | null> {
@@ -158,7 +267,9 @@ async function getRunRow(ex: Executor, actor: Actor, id: string): Promise<RunRow
 }
 
 export async function getClassifyRun(deps: CoreDeps, actor: Actor, id: string) {
-  return serializeRun(deps, deps.db, await getRunRow(deps.db, actor, id));
+  const found = await findRunWithRelations(deps.db, actor.workspaceId, id);
+  if (!found) throw notFound('Classify run', id);
+  return classifyRunObject(found.run, found.relations, deps.config.publicUrl);
 }
 
 /** An ISO date-time with any offset, as the stored form (UTC, milliseconds) so that text comparison orders it. */

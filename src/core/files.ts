@@ -43,6 +43,17 @@ export async function storeFile(
   workspaceId: string,
   f: NewFile,
 ): Promise<FileRow> {
+  const row = await writeFileBytes(deps, workspaceId, f);
+  await ex.insertInto('files').values(row).execute();
+  return row;
+}
+
+/**
+ * storeFile's first half: check the file, write its bytes (fsynced) and return the row to insert. Callers
+ * that insert the row inside a transaction write the bytes before opening it, so the transaction never
+ * waits on the disk (on SQLite it holds the only connection, and every other query waits with it).
+ */
+export async function writeFileBytes(deps: CoreDeps, workspaceId: string, f: NewFile): Promise<FileRow> {
   if (f.bytes.byteLength === 0) throw invalid('The file is empty.', 'file');
   if (f.bytes.byteLength > deps.config.limits.maxUploadBytes) {
     throw new ApiError(
@@ -56,7 +67,7 @@ export async function storeFile(
   const blobKey = `${workspaceId}/${id}`;
   await deps.blobs.put(blobKey, f.bytes);
   const now = deps.clock.now().toISOString();
-  const row: FileRow = {
+  return {
     id,
     workspace_id: workspaceId,
     name,
@@ -72,8 +83,6 @@ export async function storeFile(
     created_at: now,
     updated_at: now,
   };
-  await ex.insertInto('files').values(row).execute();
-  return row;
 }
 
 /** The file's password in clear, for the parser only: never returned by the API nor logged. */

@@ -1,6 +1,6 @@
 import { ApiError, invalid, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import type { Executor } from '../store/database.js';
+import { type Executor, relaxedCommits } from '../store/database.js';
 import { deleteJobsFor, enqueueJob } from '../store/job-queue.js';
 import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
 import { containsIgnoreCase } from '../store/text-search.js';
@@ -66,17 +66,21 @@ export async function parseForRun(
     source: 'DOCUMENT_PROCESSOR_RUN',
     sourceId: sourceRunId,
   });
-  await deps.db.insertInto('parse_runs').values(run).execute();
+  // Relaxed commits (see relaxedCommits): a parse run lost in a power failure is parsed again with the run
+  // that needs it, and the commit that finishes that run makes it durable.
+  await relaxedCommits(deps.db, deps.dialect, (ex) => ex.insertInto('parse_runs').values(run).execute());
   try {
     const done = await executeParse(deps, run, file);
-    await deps.db.transaction().execute(async (trx) => {
-      await trx.updateTable('parse_runs').set(done.row).where('id', '=', run.id).execute();
-      await trx
-        .updateTable('files')
-        .set({ ...fileMetadataAfterParse(file, done.row.page_count ?? 0), updated_at: done.row.updated_at })
-        .where('id', '=', file.id)
-        .execute();
-    });
+    await relaxedCommits(deps.db, deps.dialect, (ex) =>
+      ex.transaction().execute(async (trx) => {
+        await trx.updateTable('parse_runs').set(done.row).where('id', '=', run.id).execute();
+        await trx
+          .updateTable('files')
+          .set({ ...fileMetadataAfterParse(file, done.row.page_count ?? 0), updated_at: done.row.updated_at })
+          .where('id', '=', file.id)
+          .execute();
+      }),
+    );
     await createChildFiles(deps, file, done.attachments);
     return { parseRun: done.row, pages: done.pages, created: true };
   } catch (err) {

@@ -30,7 +30,33 @@ export interface RunUsage {
   }[];
 }
 
-export function fileSummary(f: Row<'files'>) {
+/**
+ * The columns each summary reads, so that a query can select just those (run-loader joins them onto a run);
+ * the summaries take rows of exactly these, so reading another column is a type error until it is listed.
+ */
+export const FILE_SUMMARY_COLUMNS = [
+  'id',
+  'name',
+  'type',
+  'parent_file_id',
+  'metadata',
+  'created_at',
+  'updated_at',
+] as const;
+export const CLASSIFIER_SUMMARY_COLUMNS = ['id', 'name', 'created_at', 'updated_at'] as const;
+export const VERSION_SUMMARY_COLUMNS = [
+  'id',
+  'description',
+  'version',
+  'classifier_id',
+  'created_at',
+  'created_by',
+] as const;
+export type FileSummaryRow = Pick<Row<'files'>, (typeof FILE_SUMMARY_COLUMNS)[number]>;
+export type ClassifierSummaryRow = Pick<Row<'classifiers'>, (typeof CLASSIFIER_SUMMARY_COLUMNS)[number]>;
+export type VersionSummaryRow = Pick<Row<'classifier_versions'>, (typeof VERSION_SUMMARY_COLUMNS)[number]>;
+
+export function fileSummary(f: FileSummaryRow) {
   return {
     object: 'file' as const,
     id: f.id,
@@ -59,7 +85,7 @@ export function fileObject(f: Row<'files'>, presignedUrl: string | null) {
   };
 }
 
-export function classifierSummary(c: Row<'classifiers'>) {
+export function classifierSummary(c: ClassifierSummaryRow) {
   return {
     object: 'classifier' as const,
     id: c.id,
@@ -69,7 +95,7 @@ export function classifierSummary(c: Row<'classifiers'>) {
   };
 }
 
-export function versionSummary(v: Row<'classifier_versions'>) {
+export function versionSummary(v: VersionSummaryRow) {
   return {
     object: 'classifier_version' as const,
     id: v.id,
@@ -100,9 +126,9 @@ export function classifierObject(c: Row<'classifiers'>, draft: Row<'classifier_v
 }
 
 export interface RunRelations {
-  classifier: Row<'classifiers'> | null;
-  version: Row<'classifier_versions'> | null;
-  file: Row<'files'> | null;
+  classifier: ClassifierSummaryRow | null;
+  version: VersionSummaryRow | null;
+  file: FileSummaryRow | null;
 }
 
 export function dashboardUrl(publicUrl: string, runId: string): string {

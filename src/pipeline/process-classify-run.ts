@@ -1,5 +1,4 @@
 import { markBatchProcessing } from '../core/batch-runs.js';
-import { TERMINAL } from '../core/classify-runs.js';
 import type { CoreDeps } from '../core/context.js';
 import { readPendingFileInput, storeFile } from '../core/files.js';
 import { selectPages } from '../core/page-selection.js';
@@ -10,31 +9,32 @@ import type { ClassifyOutput } from '../core/serialize.js';
 import { trainingExamples } from '../core/training-examples.js';
 import { classifyUsage } from '../core/usage.js';
 import { ClassifierOutputError, type ClassifyResult } from '../ports/classifier.js';
-import { failRun, finishRun, patchInFlight } from './finish-run.js';
+import { failRun, finishRun, patchInFlight, startRun } from './finish-run.js';
 
 /**
  * The classify stage chain: fetch the file (for {url} inputs), parse it (or reuse a parse), pick
  * the pages, classify, and finish the run with its event. Every expected failure becomes a FAILED
  * run with a reason and a message a person can act on; nothing here throws for bad documents.
+ *
+ * Given the run's job, the run is finished and the job deleted in one transaction; returns true when
+ * that happened (the worker then has nothing left to do for the job).
  */
-export async function processClassifyRun(deps: CoreDeps, runId: string): Promise<void> {
-  const initial = await deps.db
-    .selectFrom('classify_runs')
-    .selectAll()
-    .where('id', '=', runId)
-    .executeTakeFirst();
-  if (!initial || TERMINAL.has(initial.status)) return;
+export async function processClassifyRun(
+  deps: CoreDeps,
+  runId: string,
+  opts: { jobId?: string } = {},
+): Promise<boolean> {
+  const withJob = (done: boolean) => done && opts.jobId !== undefined;
+  const finish = async (patch: Parameters<typeof finishRun>[2]) =>
+    withJob(await finishRun(deps, runId, patch, opts));
+  const fail = async (reason: string, message: string) =>
+    withJob(await failRun(deps, runId, reason, message, opts));
 
-  let run = initial;
-  if (run.status === 'PENDING' || run.started_at === null) {
-    const started = await patchInFlight(deps, runId, {
-      status: 'PROCESSING',
-      started_at: run.started_at ?? deps.clock.now().toISOString(),
-    });
-    if (!started) return;
-    if (run.status === 'PENDING' && run.batch_id) await markBatchProcessing(deps, deps.db, run.batch_id);
-    run = started;
-  }
+  const started = await startRun(deps, runId);
+  if (!started) return false;
+  let run = started.run;
+  // A batch's children are created PENDING: the first one to start moves the batch to PROCESSING.
+  if (started.startedNow && run.batch_id) await markBatchProcessing(deps, deps.db, run.batch_id);
 
   let file = run.file_id
     ? ((await deps.db.selectFrom('files').selectAll().where('id', '=', run.file_id).executeTakeFirst()) ??
@@ -46,17 +46,10 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
     try {
       downloaded = await deps.downloader.download(input.url);
     } catch (err) {
-      await failRun(deps, runId, 'FAILED_TO_PROCESS_FILE', `UNABLE_TO_DOWNLOAD_FILE: ${errorMessage(err)}`);
-      return;
+      return fail('FAILED_TO_PROCESS_FILE', `UNABLE_TO_DOWNLOAD_FILE: ${errorMessage(err)}`);
     }
     if (downloaded.bytes.byteLength === 0) {
-      await failRun(
-        deps,
-        runId,
-        'FAILED_TO_PROCESS_FILE',
-        'UNABLE_TO_DOWNLOAD_FILE: the URL returned an empty file.',
-      );
-      return;
+      return fail('FAILED_TO_PROCESS_FILE', 'UNABLE_TO_DOWNLOAD_FILE: the URL returned an empty file.');
     }
     file = await storeFile(deps, deps.db, run.workspace_id, {
       bytes: downloaded.bytes,
@@ -69,17 +62,11 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
       file_name: file.name,
       file_input: null,
     });
-    if (!patched) return;
+    if (!patched) return false;
     run = patched;
   }
   if (!file) {
-    await failRun(
-      deps,
-      runId,
-      'FAILED_TO_PROCESS_FILE',
-      'The file of this run no longer exists (it was deleted).',
-    );
-    return;
+    return fail('FAILED_TO_PROCESS_FILE', 'The file of this run no longer exists (it was deleted).');
   }
 
   const config = JSON.parse(run.config) as ClassifyConfig;
@@ -88,13 +75,12 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
     parsed = await parseForRun(deps, file, config.parseConfig as Record<string, unknown> | undefined, run.id);
   } catch (err) {
     if (err instanceof ParseRunFailed) {
-      await finishRun(deps, runId, {
+      return finish({
         status: 'FAILED',
         parse_run_id: err.parseRun.id,
         failure_reason: 'FAILED_TO_PROCESS_FILE',
         failure_message: `${err.reason}: ${err.message}`.slice(0, 2000),
       });
-      return;
     }
     throw err;
   }
@@ -102,7 +88,7 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
   const pages = selectPages(parsed.pages, config, deps.config.limits.contextDefaultPages);
   if (!pages.some((p) => p.text.trim().length > 0)) {
     const ranges = config.advancedOptions?.pageRanges;
-    await finishRun(deps, runId, {
+    return finish({
       status: 'FAILED',
       parse_run_id: parsed.parseRun.id,
       failure_reason: 'FAILED_TO_PROCESS_FILE',
@@ -110,7 +96,6 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
         ? `The selected pageRanges contain no text (the document has ${parsed.pages.length} pages).`
         : 'The document contains no text to classify.',
     });
-    return;
   }
 
   let result: ClassifyResult;
@@ -128,13 +113,12 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
     // job would ask again for the same thing, so the run fails now. Other errors (e.g. a model endpoint that
     // cannot be reached) go to the worker, which retries the job a bounded number of times.
     if (err instanceof ClassifierOutputError) {
-      await finishRun(deps, runId, {
+      return finish({
         status: 'FAILED',
         parse_run_id: parsed.parseRun.id,
         failure_reason: 'PARSING_ERROR',
         failure_message: err.message.slice(0, 2000),
       });
-      return;
     }
     throw err;
   }
@@ -152,7 +136,7 @@ export async function processClassifyRun(deps: CoreDeps, runId: string): Promise
       ? { id: parsed.parseRun.id, pageCount: parsed.parseRun.page_count ?? parsed.pages.length }
       : null,
   );
-  await finishRun(deps, runId, {
+  return finish({
     status: 'PROCESSED',
     parse_run_id: parsed.parseRun.id,
     output: JSON.stringify(output),

@@ -9,18 +9,24 @@ import {
 } from '../core/parse-execution.js';
 import { parseRunStatusObject } from '../core/serialize.js';
 import { recordEvent } from '../store/events.js';
+import { completeJob } from '../store/job-queue.js';
 
 /**
  * A parse run created through the API: parse, then write the result, the `parse_run.*` event
- * (the slim ParseRunStatus payload, spec §6.2) and the batch's settlement in one transaction.
+ * (the slim ParseRunStatus payload, spec §6.2), the batch's settlement and (given) the deletion of its job
+ * in one transaction. Returns true when that transaction ran, the job included.
  */
-export async function processParseRun(deps: CoreDeps, parseRunId: string): Promise<void> {
+export async function processParseRun(
+  deps: CoreDeps,
+  parseRunId: string,
+  opts: { jobId?: string } = {},
+): Promise<boolean> {
   let run = await deps.db
     .selectFrom('parse_runs')
     .selectAll()
     .where('id', '=', parseRunId)
     .executeTakeFirst();
-  if (!run || (run.status !== 'PENDING' && run.status !== 'PROCESSING')) return;
+  if (!run || (run.status !== 'PENDING' && run.status !== 'PROCESSING')) return false;
   if (run.status === 'PENDING') {
     const iso = deps.clock.now().toISOString();
     await deps.db
@@ -77,10 +83,12 @@ export async function processParseRun(deps: CoreDeps, parseRunId: string): Promi
       parseRunStatusObject(finished),
     );
     if (finished.batch_id) await settleBatchIfDone(deps, trx, finished.batch_id);
+    if (opts.jobId) await completeJob(trx, opts.jobId);
     return true;
   });
   if (written && file) await createChildFiles(deps, file, attachments);
   if (written) deps.notifier.runFinished(finished.id);
+  return written && opts.jobId !== undefined;
 }
 
 /** A parse run whose job used up its attempts ends FAILED with its event, like any other failure. */

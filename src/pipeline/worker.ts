@@ -35,18 +35,24 @@ export interface WorkerLog {
   info(obj: unknown, msg?: string): void;
 }
 
-/** The job catalogue: one handler per job kind. */
-type Handler = (deps: CoreDeps, job: Job, log: WorkerLog | undefined) => Promise<void>;
+/**
+ * The job catalogue: one handler per job kind. A handler returns true when it deleted the job row itself,
+ * in the transaction of the state change that finished it; otherwise the worker deletes it afterwards.
+ */
+type Handler = (deps: CoreDeps, job: Job, log: WorkerLog | undefined) => Promise<boolean | undefined>;
 const handlers: Record<string, Handler> = {
-  [CLASSIFY_JOB]: (deps, job) => processClassifyRun(deps, String(job.payload.runId)),
-  [PARSE_JOB]: (deps, job) => processParseRun(deps, String(job.payload.parseRunId)),
-  [LEARN_JOB]: (deps, job) =>
-    learnExample(deps, {
+  [CLASSIFY_JOB]: (deps, job) => processClassifyRun(deps, String(job.payload.runId), { jobId: job.id }),
+  [PARSE_JOB]: (deps, job) => processParseRun(deps, String(job.payload.parseRunId), { jobId: job.id }),
+  [LEARN_JOB]: async (deps, job) => {
+    await learnExample(deps, {
       fileId: String(job.payload.fileId),
       classifierId: String(job.payload.classifierId),
-    }),
+    });
+    return false;
+  },
   [PRUNE_WEBHOOK_LOG_JOB]: async (deps, _job, log) => {
     await pruneExpiredWebhookLog(deps, log);
+    return false;
   },
 };
 
@@ -176,8 +182,8 @@ export class Worker {
       }
       const handler = handlers[job.kind];
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await handler(this.deps, job, this.opts.log);
-      await this.finish(job);
+      const completed = await handler(this.deps, job, this.opts.log);
+      if (!completed) await this.finish(job);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.opts.log?.error({ err, jobId: job.id, kind: job.kind }, 'job failed');

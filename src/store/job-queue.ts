@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { newId } from '../lib/ids.js';
-import type { Db, Executor } from './database.js';
+import { type Db, type Dialect, type Executor, relaxedCommits } from './database.js';
+import type { Database } from './schema.js';
 
 /**
  * A durable job queue in the application's own database. Jobs are inserted in the same
@@ -30,24 +31,31 @@ export async function enqueueJob(
   payload: Record<string, unknown>,
   opts: EnqueueOptions = {},
 ): Promise<string> {
-  const id = newId('job');
-  await ex
-    .insertInto('jobs')
-    .values({
-      id,
-      kind,
-      payload: JSON.stringify(payload),
-      workspace_id: opts.workspaceId ?? null,
-      priority: opts.priority ?? 50,
-      run_at: (opts.runAt ?? now).toISOString(),
-      max_attempts: opts.maxAttempts ?? 3,
-      lease_expires_at: null,
-      locked_by: null,
-      last_error: null,
-      created_at: now.toISOString(),
-    })
-    .execute();
-  return id;
+  const job = newJobRow(now, kind, payload, opts);
+  await ex.insertInto('jobs').values(job).execute();
+  return job.id;
+}
+
+/** The row enqueueJob inserts, for callers that insert it in one statement with other rows. */
+export function newJobRow(
+  now: Date,
+  kind: string,
+  payload: Record<string, unknown>,
+  opts: EnqueueOptions = {},
+): Insertable<Database['jobs']> & { id: string } {
+  return {
+    id: newId('job'),
+    kind,
+    payload: JSON.stringify(payload),
+    workspace_id: opts.workspaceId ?? null,
+    priority: opts.priority ?? 50,
+    run_at: (opts.runAt ?? now).toISOString(),
+    max_attempts: opts.maxAttempts ?? 3,
+    lease_expires_at: null,
+    locked_by: null,
+    last_error: null,
+    created_at: now.toISOString(),
+  };
 }
 
 /**
@@ -102,9 +110,23 @@ export async function rescheduleJob(
     .execute();
 }
 
+/**
+ * Claim the next due job with a lease. The claim's commit does not wait for the disk (relaxedCommits): a
+ * claim lost in a power failure leaves the job claimable, which is what a lapsed lease does anyway.
+ */
 export async function claimJob(
   db: Db,
-  dialect: 'sqlite' | 'postgres',
+  dialect: Dialect,
+  workerId: string,
+  now: Date,
+  leaseMs: number,
+): Promise<Job | null> {
+  return relaxedCommits(db, dialect, (ex) => claimWith(ex, dialect, workerId, now, leaseMs));
+}
+
+async function claimWith(
+  db: Db,
+  dialect: Dialect,
   workerId: string,
   now: Date,
   leaseMs: number,

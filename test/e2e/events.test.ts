@@ -72,6 +72,13 @@ describe.each(backends())('event rows (%s)', (backend) => {
     expect(event?.eventId).toMatch(/^evt_/);
     // The event carries the run exactly as the API shows it once it finished.
     expect(event?.payload).toEqual(run);
+    // Its job was deleted in the transaction that finished it.
+    const jobs = await s.deps.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('payload', 'like', `%${run.id}%`)
+      .execute();
+    expect(jobs).toEqual([]);
 
     const payload = event?.payload as Record<string, unknown>;
     const seedRun = seed.payload as Record<string, unknown>;

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, ensureWorkspace } from '../../src/core/api-keys.js';
 import { backends } from '../support/backends.js';
@@ -137,6 +139,40 @@ describe.each(backends())('HTTP conventions (%s)', (backend) => {
     expect(badToken.status).toBe(400);
 
     expect(await tableCounts()).toEqual(before);
+  });
+
+  it('a refused run leaves no file bytes behind, and reports the first of its faults as before', async () => {
+    const blobs = () =>
+      fs.existsSync(path.join(s.dataDir, 'files'))
+        ? fs.readdirSync(path.join(s.dataDir, 'files'), { recursive: true }).length
+        : 0;
+    const before = await tableCounts();
+    const blobsBefore = blobs();
+    // The text's bytes are written before the transaction that inserts its row, and removed when it fails.
+    const missing = await s.api('POST', '/classify_runs', {
+      classifier: { id: 'cl_missing' },
+      file: { text: INVOICE_TEXT.slice(0, 500) },
+    });
+    expect(missing.status).toBe(404);
+    expectEnvelope(missing.body, 'NOT_FOUND');
+    // Too large for this server (2048 bytes) and naming an unknown classifier: the classifier is checked first.
+    const both = await s.api('POST', '/classify_runs', {
+      classifier: { id: 'cl_missing' },
+      file: { text: 'x'.repeat(3000) },
+    });
+    expect(both.status).toBe(404);
+    const tooLarge = await s.api('POST', '/classify_runs', {
+      config: BASIC_CONFIG,
+      file: { text: 'x'.repeat(3000) },
+    });
+    expect(tooLarge.status).toBe(413);
+    const batch = await s.api('POST', '/classify_runs/batch', {
+      classifier: { id: 'cl_missing' },
+      inputs: [{ file: { text: 'first' } }, { file: { text: 'second' } }],
+    });
+    expect(batch.status).toBe(404);
+    expect(await tableCounts()).toEqual(before);
+    expect(blobs()).toBe(blobsBefore);
   });
 
   it('refuses oversized and empty uploads (413 / 400) and stores nothing', async () => {
