@@ -8,12 +8,14 @@
  * (a) GET /classify_runs/{id} against the real app (startServer: auth, SQLite, worker idle),
  * (b) the same load against a bare Fastify route returning the very same JSON object,
  * (c) end-to-end runs/second: K one-page text runs through POST /classify_runs until all are
- *     PROCESSED, worker concurrency 2 in the server process (the embedded default),
+ *     PROCESSED, worker concurrency 2 in the server process (the embedded default), with where a run's
+ *     time goes (waiting for the worker, being processed) and the server process's CPU per run,
  * (d) (a) and (c) on PostgreSQL when DATABASE_URL_TEST is set.
  *
  * The GET targets are all up at once and measured in alternating rounds, so noise from other work on
- * the machine lands on each alike. The load generator is this same file started as a separate
- * process (`--loadgen`), so client and servers each get an event loop; they still share the cores.
+ * the machine lands on each alike. The load generator, the end-to-end submitters included, is this same
+ * file started as a separate process (`--loadgen`), so client and servers each get an event loop (and the
+ * server's CPU figure is the server's alone); they still share the cores.
  * Prints figures to stdout only (a JSON file under bench/results/ would be gitignored but still
  * linted: biome.json includes bench/** and does not read .gitignore); never part of the test suite,
  * and never fails on the figures.
@@ -158,16 +160,45 @@ async function generateLoad(spec: LoadSpec): Promise<LoadResult[]> {
   });
 }
 
+/** K one-page text runs through POST /classify_runs, `submitters` at a time. */
+interface SubmitSpec {
+  submit: { origin: string; apiKey: string; runs: number; submitters: number };
+}
+
+interface SubmitResult {
+  /** Date.now() when the first request went out, and when the last answer came back. */
+  startedAt: number;
+  submittedAt: number;
+}
+
+async function submitRuns({ submit }: SubmitSpec): Promise<SubmitResult> {
+  const s = { origin: submit.origin, apiKey: submit.apiKey };
+  const texts = Array.from({ length: submit.runs }, (_, i) => onePageText(i + 1));
+  const startedAt = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: submit.submitters }, async () => {
+      while (next < submit.runs) {
+        const i = next++;
+        await call(s, 'POST', '/classify_runs', { config: CLASSIFY_CONFIG, file: { text: texts[i] } });
+      }
+    }),
+  );
+  return { startedAt, submittedAt: Date.now() };
+}
+
 const RESULT_PREFIX = 'LOADGEN_RESULT ';
 
 async function loadgenMain(): Promise<void> {
-  const spec = JSON.parse(process.argv[3] ?? '{}') as LoadSpec;
-  const results = await generateLoad(spec);
+  const spec = JSON.parse(process.argv[3] ?? '{}') as LoadSpec | SubmitSpec;
+  const results = 'submit' in spec ? await submitRuns(spec) : await generateLoad(spec);
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(results)}\n`);
 }
 
 /** Start the load generator as a separate process and wait for its figures. */
-function runLoad(spec: LoadSpec): Promise<LoadResult[]> {
+function runLoad(spec: LoadSpec): Promise<LoadResult[]>;
+function runLoad(spec: SubmitSpec): Promise<SubmitResult>;
+function runLoad(spec: LoadSpec | SubmitSpec): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--loadgen', JSON.stringify(spec)], {
       cwd: ROOT,
@@ -181,7 +212,7 @@ function runLoad(spec: LoadSpec): Promise<LoadResult[]> {
     child.once('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
       if (code !== 0 || !line) reject(new Error(`load generator exited with ${code}: ${out}`));
-      else resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as LoadResult[]);
+      else resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as unknown);
     });
   });
 }
@@ -243,6 +274,8 @@ interface DocsortUnderTest {
   apiKey: string;
   stop(): Promise<void>;
   countTerminal(): Promise<{ processed: number; failed: number }>;
+  /** Created, started and finished times (ms) of the terminal runs created at or after `since`. */
+  runTimes(since: number): Promise<{ created: number; started: number; finished: number }[]>;
 }
 
 async function startDocsort(
@@ -284,6 +317,20 @@ async function startDocsort(
       const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
       return { processed: n('PROCESSED'), failed: n('FAILED') };
     },
+    async runTimes(since) {
+      const rows = await db
+        .selectFrom('classify_runs')
+        .select(['created_at', 'started_at', 'updated_at'])
+        .where('status', 'in', ['PROCESSED', 'FAILED'])
+        .where('created_at', '>=', new Date(since).toISOString())
+        .execute();
+      // A run is finished at its last update (no review happens during the bench).
+      return rows.map((r) => ({
+        created: Date.parse(r.created_at),
+        started: Date.parse(r.started_at ?? r.created_at),
+        finished: Date.parse(r.updated_at),
+      }));
+    },
   };
 }
 
@@ -291,7 +338,12 @@ function apiHeaders(apiKey: string): Record<string, string> {
   return { authorization: `Bearer ${apiKey}`, 'x-extend-api-version': API_VERSION };
 }
 
-async function call(s: DocsortUnderTest, method: string, p: string, body?: unknown) {
+async function call(
+  s: Pick<DocsortUnderTest, 'origin' | 'apiKey'>,
+  method: string,
+  p: string,
+  body?: unknown,
+) {
   const res = await fetch(s.origin + p, {
     method,
     headers: {
@@ -355,42 +407,71 @@ interface E2eResult {
   runsPerSecond: number;
   processed: number;
   failed: number;
+  /** CPU of the server process (API, worker, SQLite, the pg client; not the parser processes) per run. */
+  serverCpuMsPerRun: number;
+  /** Share of the time the server's event loop was busy. */
+  eventLoopUtilization: number;
+  /** Per run, ms: created to started (waiting for the worker), started to finished, created to finished. */
+  waitMs: { p50: number; p90: number };
+  processMs: { p50: number; p90: number };
+  latencyMs: { p50: number; p90: number };
 }
 
-/** K runs through POST /classify_runs by a few concurrent submitters; clock stops when all are terminal. */
+function quantiles(xs: number[]): { p50: number; p90: number } {
+  const sorted = Float64Array.from(xs).sort();
+  return { p50: percentile(sorted, 50), p90: percentile(sorted, 90) };
+}
+
+/**
+ * K runs through POST /classify_runs by a few concurrent submitters (in the load generator process);
+ * the clock starts with the first request and stops when all are terminal.
+ */
 async function benchEndToEnd(s: DocsortUnderTest, k: number): Promise<E2eResult> {
   const base = await s.countTerminal();
-  const texts = Array.from({ length: k }, (_, i) => onePageText(i + 1));
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: E2E_SUBMITTERS }, async () => {
-      while (next < k) {
-        const i = next++;
-        await call(s, 'POST', '/classify_runs', { config: CLASSIFY_CONFIG, file: { text: texts[i] } });
-      }
-    }),
-  );
-  const submitted = performance.now();
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
+  const submitting = runLoad({
+    submit: { origin: s.origin, apiKey: s.apiKey, runs: k, submitters: E2E_SUBMITTERS },
+  });
   let done = { processed: 0, failed: 0 };
-  const deadline = Date.now() + 60_000;
+  let finishedAt = 0;
+  let failure: unknown = null;
+  // The submitter fails alone (a 4xx, a crash): stop waiting for runs that will never come.
+  submitting.catch((err: unknown) => {
+    failure = err;
+  });
+  const deadline = Date.now() + 90_000;
   for (;;) {
+    if (failure) throw failure;
     const now = await s.countTerminal();
     done = { processed: now.processed - base.processed, failed: now.failed - base.failed };
-    if (done.processed + done.failed >= k) break;
+    if (done.processed + done.failed >= k) {
+      finishedAt = Date.now();
+      break;
+    }
     if (Date.now() > deadline)
-      throw new Error(`only ${done.processed + done.failed}/${k} runs finished in 60 s`);
+      throw new Error(`only ${done.processed + done.failed}/${k} runs finished in 90 s`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  const finished = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0);
+  const { startedAt, submittedAt } = await submitting;
+  const times = await s.runTimes(startedAt);
+  const total = (finishedAt - startedAt) / 1000;
+  const submit = (submittedAt - startedAt) / 1000;
   return {
     runs: k,
-    submitSeconds: (submitted - t0) / 1000,
-    submitPerSecond: k / ((submitted - t0) / 1000),
-    totalSeconds: (finished - t0) / 1000,
-    runsPerSecond: k / ((finished - t0) / 1000),
+    submitSeconds: submit,
+    submitPerSecond: k / submit,
+    totalSeconds: total,
+    runsPerSecond: k / total,
     processed: done.processed,
     failed: done.failed,
+    serverCpuMsPerRun: (cpu.user + cpu.system) / 1000 / k,
+    eventLoopUtilization: elu.utilization,
+    waitMs: quantiles(times.map((t) => t.started - t.created)),
+    processMs: quantiles(times.map((t) => t.finished - t.started)),
+    latencyMs: quantiles(times.map((t) => t.finished - t.created)),
   };
 }
 
@@ -533,8 +614,8 @@ async function main(): Promise<void> {
   );
   say('');
   say(
-    `End to end: ${E2E_RUNS} one-page text runs (~2 KB) via POST /classify_runs, ${E2E_SUBMITTERS} concurrent submitters; ` +
-      `clock stops when all are PROCESSED or FAILED; API and worker (concurrency ${WORKER_CONCURRENCY}) in one process`,
+    `End to end: ${E2E_RUNS} one-page text runs (~2 KB) via POST /classify_runs, ${E2E_SUBMITTERS} concurrent submitters ` +
+      `(in the load generator process); clock stops when all are PROCESSED or FAILED; API and worker (concurrency ${WORKER_CONCURRENCY}) in one process`,
   );
   say(
     table(
@@ -547,6 +628,8 @@ async function main(): Promise<void> {
         'runs/s end to end',
         'PROCESSED',
         'FAILED',
+        'server CPU ms/run',
+        'event loop busy',
         'load 1m',
       ],
       e2e.map(({ name, result: r, load }) => [
@@ -558,7 +641,28 @@ async function main(): Promise<void> {
         f1(r.runsPerSecond),
         String(r.processed),
         String(r.failed),
+        f2(r.serverCpuMsPerRun),
+        `${(r.eventLoopUtilization * 100).toFixed(0)}%`,
         load,
+      ]),
+    ),
+  );
+  say('');
+  say(
+    "Where a run's time went, ms (from its created, started and last-updated times): waiting for a worker, " +
+      'being processed (parse, classify, finish), and in all',
+  );
+  say(
+    table(
+      ['backend', 'wait p50', 'wait p90', 'processing p50', 'processing p90', 'total p50', 'total p90'],
+      e2e.map(({ name, result: r }) => [
+        name,
+        f0(r.waitMs.p50),
+        f0(r.waitMs.p90),
+        f0(r.processMs.p50),
+        f0(r.processMs.p90),
+        f0(r.latencyMs.p50),
+        f0(r.latencyMs.p90),
       ]),
     ),
   );
