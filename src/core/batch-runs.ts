@@ -9,6 +9,27 @@ import { resolveRunConfig } from './run-config.js';
 import type { BatchClassifyRequest } from './schemas.js';
 import { batchRunObject } from './serialize.js';
 
+/** A PENDING batch of `runCount` runs of one processor, as the batch endpoints store it. */
+export const newBatchRow = (
+  deps: CoreDeps,
+  actor: Actor,
+  processor: 'classify' | 'parse',
+  classifierId: string | null,
+  runCount: number,
+) => {
+  const iso = deps.clock.now().toISOString();
+  return {
+    id: newId(processor === 'classify' ? 'batchRun' : 'parseBatchRun'),
+    workspace_id: actor.workspaceId,
+    processor,
+    classifier_id: classifierId,
+    status: 'PENDING',
+    run_count: runCount,
+    created_at: iso,
+    updated_at: iso,
+  };
+};
+
 /**
  * POST /classify_runs/batch (spec §3.3): one transaction creates the batch, every child run
  * (PENDING) and their jobs, so a batch is never half-created.
@@ -26,17 +47,7 @@ export async function createClassifyBatch(deps: CoreDeps, actor: Actor, req: Bat
   try {
     out = await deps.db.transaction().execute(async (trx) => {
       const resolved = await resolveRunConfig(trx, actor, { classifier: req.classifier });
-      const iso = deps.clock.now().toISOString();
-      const batch = {
-        id: newId('batchRun'),
-        workspace_id: actor.workspaceId,
-        processor: 'classify',
-        classifier_id: resolved.classifier?.id ?? null,
-        status: 'PENDING',
-        run_count: req.inputs.length,
-        created_at: iso,
-        updated_at: iso,
-      };
+      const batch = newBatchRow(deps, actor, 'classify', resolved.classifier?.id ?? null, req.inputs.length);
       await trx.insertInto('batch_runs').values(batch).execute();
       for (const [i, input] of req.inputs.entries()) {
         await insertRun(

@@ -145,6 +145,7 @@ async function insertRunRows(
   await ex.insertInto('jobs').values(job).execute();
 }
 
+/** Inserts a run (and its `{text}`/`{url}` file, its job) and returns both rows. */
 export async function insertRun(
   deps: CoreDeps,
   ex: Executor,
@@ -154,19 +155,6 @@ export async function insertRun(
   opts: NewRunOptions,
   filePath = 'file',
   staged: StagedFile | null = null,
-): Promise<RunRow> {
-  return (await insertRunWithFile(deps, ex, actor, req, resolved, opts, filePath, staged)).run;
-}
-
-async function insertRunWithFile(
-  deps: CoreDeps,
-  ex: Executor,
-  actor: Actor,
-  req: { file: FileInput; metadata?: Record<string, unknown> | undefined; priority?: number | undefined },
-  resolved: Awaited<ReturnType<typeof resolveRunConfig>>,
-  opts: NewRunOptions,
-  filePath: string,
-  staged: StagedFile | null,
 ): Promise<{ run: RunRow; file: FileRow | null }> {
   const file = await resolveFileInput(deps, ex, actor, req.file, filePath, staged);
   const now = deps.clock.now();
@@ -215,7 +203,7 @@ export async function createClassifyRun(deps: CoreDeps, actor: Actor, req: Creat
   const staged = await stageTextFile(deps, actor, req.file);
   const create = async (ex: Executor) => {
     const resolved = await resolveRunConfig(ex, actor, req);
-    const { run, file } = await insertRunWithFile(
+    const { run, file } = await insertRun(
       deps,
       ex,
       actor,

@@ -73,7 +73,7 @@ export async function createEvaluationSetRun(
     const links = [];
     for (const [i, item] of items.entries()) {
       const expected = JSON.parse(item.expected_output) as { id: string; type: string };
-      const child = await insertRun(
+      const { run: child } = await insertRun(
         deps,
         trx,
         actor,

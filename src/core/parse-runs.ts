@@ -1,9 +1,9 @@
 import { ApiError, invalid, notFound } from '../lib/errors.js';
-import { newId } from '../lib/ids.js';
 import { type Executor, relaxedCommits } from '../store/database.js';
 import { deleteJobsFor, enqueueJob } from '../store/job-queue.js';
 import { fingerprint, type PageRequest, pageResult, paginate } from '../store/pagination.js';
 import { containsIgnoreCase } from '../store/text-search.js';
+import { newBatchRow } from './batch-runs.js';
 import type { Actor, CoreDeps } from './context.js';
 import { type FileRow, getFileOrThrow, storeFile } from './files.js';
 import {
@@ -205,17 +205,7 @@ export async function createParseBatch(
   for (const [i, input] of req.inputs.entries())
     files.push(await resolveParseFile(deps, deps.db, actor, input.file, `inputs.${i}.file`));
   const out = await deps.db.transaction().execute(async (trx) => {
-    const iso = deps.clock.now().toISOString();
-    const batch = {
-      id: newId('parseBatchRun'),
-      workspace_id: actor.workspaceId,
-      processor: 'parse',
-      classifier_id: null,
-      status: 'PENDING',
-      run_count: req.inputs.length,
-      created_at: iso,
-      updated_at: iso,
-    };
+    const batch = newBatchRow(deps, actor, 'parse', null, req.inputs.length);
     await trx.insertInto('batch_runs').values(batch).execute();
     for (const [i, input] of req.inputs.entries()) {
       const file = files[i] as FileRow;

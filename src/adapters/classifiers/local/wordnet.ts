@@ -64,6 +64,8 @@ const dictDir = (): string | null => {
 };
 
 const indexes = new Map<Pos, Buffer>();
+/** One buffer for every synset read: reads are synchronous, so it is never shared by two at once. */
+const readBuffer = Buffer.alloc(READ_CHUNK);
 const fds = new Map<string, number>();
 const synsetCache = new Map<string, Synset>();
 
@@ -119,7 +121,7 @@ const readSynset = (pos: string, offset: number): Synset | null => {
   }
   let line = '';
   for (let at = offset; ; at += READ_CHUNK) {
-    const chunk = Buffer.alloc(READ_CHUNK);
+    const chunk = readBuffer;
     const n = readSync(fd, chunk, 0, READ_CHUNK, at);
     if (n <= 0) break;
     const end = chunk.indexOf(NEWLINE);
